@@ -1,0 +1,42 @@
+//===-- Pins.h - bpffs paths shared by run and gen -------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Layout (names from bpfcov/Names.h):
+//   <bpffs>/cov/<app>/<object>/{profc,profd,profn,covmap}
+// <app> is the base name of the application path given to run/gen; <object>
+// the object name the pass recorded in .rodata.covmap (a second load of the
+// same object gets "<object>.2", and so on).
+//===----------------------------------------------------------------------===//
+#ifndef BPFCOV_CLI_PINS_H
+#define BPFCOV_CLI_PINS_H
+
+#include <string>
+#include <vector>
+
+namespace bpfcov {
+
+/// `./cov/raw_enter` -> `raw_enter`.
+std::string appName(const std::string &AppPath);
+/// <bpffs>/cov/<app>
+std::string appPinDir(const std::string &App);
+/// <bpffs>/cov/<app>/<object>
+std::string objectPinDir(const std::string &App, const std::string &Object);
+/// True if \p Path is on a bpffs mount.
+bool isBpffs(const std::string &Path);
+/// Makes sure bpffsRoot() is a bpffs, mounting it when \p Mount and missing.
+/// Returns 0 or a negative errno (after printing the error).
+int ensureBpffs(bool Mount);
+/// Object directories under appPinDir(App), sorted; empty if none.
+std::vector<std::string> listObjectDirs(const std::string &App);
+/// Creates \p Dir and its parents (mode 0700). Returns 0 or -errno.
+int makeDirs(const std::string &Dir);
+/// Removes the pins of one object and its directory. Returns 0 or -errno.
+int removeObjectPins(const std::string &Dir);
+/// Removes every object's pins of \p App and the app directory (and
+/// <bpffs>/cov when it becomes empty). Returns 0 or -errno.
+int removeAppPins(const std::string &App);
+
+} // namespace bpfcov
+
+#endif // BPFCOV_CLI_PINS_H

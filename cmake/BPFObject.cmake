@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: Apache-2.0
+# bpfcov_add_bpf_object(): one call turns x.bpf.c into
+#   <NAME>.bpf.o     the instrumented object your loader loads (the pass)
+#   <NAME>.bpf.obj   the same object keeping the mapping, for llvm-cov / out
+#   <NAME>.skel.h    a libbpf skeleton of <NAME>.bpf.o        (SKELETON)
+#   plain/<NAME>.bpf.o and plain/<NAME>.skel.h, uninstrumented (PLAIN)
+# in CMAKE_CURRENT_BINARY_DIR, and a target <NAME>_bpf that builds them.
+#
+#   bpfcov_add_bpf_object(NAME raw_enter SOURCE raw_enter.bpf.c
+#                         [SKELETON] [PLAIN] [COUNTERS atomic|plain]
+#                         [INCLUDES dir...] [DEFINES X=1...] [DEPENDS file...])
+#
+# COUNTERS defaults to atomic: exact counts when programs run on several CPUs
+# at once (clang's -fprofile-update=atomic; the verifier accepts its adds).
+# Works in this project and, after `cmake --install`, from any other one
+# with find_package(BPFCov) (BPFCovConfig.cmake sets the tool paths).
+include_guard(GLOBAL)
+
+if(NOT BPFCOV_CLANG)
+  foreach(_tool clang opt llc)
+    string(TOUPPER "BPFCOV_${_tool}" _var)
+    find_program(${_var} ${_tool} PATHS ${LLVM_TOOLS_BINARY_DIR} REQUIRED)
+  endforeach()
+endif()
+if(NOT BPFCOV_BPFTOOL)
+  find_program(BPFCOV_BPFTOOL bpftool PATHS /usr/sbin /sbin)
+endif()
+
+# vmlinux.h for CO-RE programs, generated once from the running kernel.
+function(_bpfcov_vmlinux_h out_var)
+  set(_h ${CMAKE_BINARY_DIR}/bpfcov-include/vmlinux.h)
+  if(NOT TARGET bpfcov_vmlinux_h)
+    add_custom_command(OUTPUT ${_h}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/bpfcov-include
+      COMMAND ${BPFCOV_BPFTOOL} btf dump file /sys/kernel/btf/vmlinux format c > ${_h}.tmp
+      COMMAND ${CMAKE_COMMAND} -E rename ${_h}.tmp ${_h}
+      COMMENT "Generating vmlinux.h from /sys/kernel/btf/vmlinux"
+      VERBATIM)
+    add_custom_target(bpfcov_vmlinux_h DEPENDS ${_h})
+  endif()
+  set(${out_var} ${_h} PARENT_SCOPE)
+endfunction()
+
+function(bpfcov_add_bpf_object)
+  cmake_parse_arguments(A "SKELETON;PLAIN" "NAME;SOURCE;COUNTERS"
+                        "INCLUDES;DEFINES;DEPENDS" ${ARGN})
+  if(NOT A_NAME OR NOT A_SOURCE)
+    message(FATAL_ERROR "bpfcov_add_bpf_object: NAME and SOURCE are required")
+  endif()
+  if(NOT A_COUNTERS)
+    set(A_COUNTERS atomic)
+  endif()
+  if(NOT A_COUNTERS MATCHES "^(atomic|plain)$")
+    message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): COUNTERS is "
+                        "'${A_COUNTERS}', expected atomic or plain")
+  endif()
+  if((A_SKELETON OR A_PLAIN) AND NOT BPFCOV_BPFTOOL AND A_SKELETON)
+    message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): SKELETON needs bpftool: "
+                        "apt-get install bpftool")
+  endif()
+  get_filename_component(_src ${A_SOURCE} ABSOLUTE)
+  if(TARGET BPFCov)
+    set(_plugin $<TARGET_FILE:BPFCov>)
+    set(_plugin_dep BPFCov)
+  else()
+    set(_plugin ${BPFCOV_PLUGIN})
+    set(_plugin_dep ${BPFCOV_PLUGIN})
+  endif()
+  _bpfcov_vmlinux_h(_vmlinux)
+  get_filename_component(_vmlinux_dir ${_vmlinux} DIRECTORY)
+
+  string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR}" _arch)
+  if(_arch MATCHES "x86_64|amd64")
+    set(_target_arch x86)
+  elseif(_arch MATCHES "aarch64|arm64")
+    set(_target_arch arm64)
+  else()
+    set(_target_arch ${_arch})
+  endif()
+  set(_cflags -g -O2 -target bpf -D__TARGET_ARCH_${_target_arch}
+              -I${_vmlinux_dir} -I${LIBBPF_INCLUDE_DIR})
+  foreach(_inc ${A_INCLUDES})
+    get_filename_component(_inc ${_inc} ABSOLUTE)
+    list(APPEND _cflags -I${_inc})
+  endforeach()
+  foreach(_def ${A_DEFINES})
+    list(APPEND _cflags -D${_def})
+  endforeach()
+  set(_covflags -fprofile-instr-generate -fcoverage-mapping)
+  if(A_COUNTERS STREQUAL atomic)
+    list(APPEND _covflags -fprofile-update=atomic)
+  endif()
+
+  set(_d ${CMAKE_CURRENT_BINARY_DIR})
+  set(_ll ${_d}/${A_NAME}.bpf.ll)
+  set(_o ${_d}/${A_NAME}.bpf.o)
+  set(_obj ${_d}/${A_NAME}.bpf.obj)
+  set(_deps ${_src} ${_vmlinux} ${A_DEPENDS})
+  # clang -> x.bpf.ll (coverage-instrumented IR)
+  add_custom_command(OUTPUT ${_ll}
+    COMMAND ${BPFCOV_CLANG} ${_cflags} ${_covflags} -emit-llvm -S -c ${_src} -o ${_ll}
+    DEPENDS ${_deps} IMPLICIT_DEPENDS C ${_src}
+    COMMENT "BPF coverage IR ${A_NAME}.bpf.ll" VERBATIM)
+  # opt (bpf-cov) -> llc -> x.bpf.o, loadable
+  add_custom_command(OUTPUT ${_o}
+    COMMAND ${BPFCOV_OPT} -load-pass-plugin ${_plugin} -passes=bpf-cov
+            -bpfcov-object-name=${A_NAME} ${_ll} -o ${_o}.bc
+    COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_o}.bc -o ${_o}
+    COMMAND ${CMAKE_COMMAND} -E remove ${_o}.bc
+    DEPENDS ${_ll} ${_plugin_dep}
+    COMMENT "BPF object ${A_NAME}.bpf.o (instrumented)" VERBATIM)
+  # opt (bpf-cov<strip-initializers-only>) -> llc -> x.bpf.obj, for llvm-cov
+  add_custom_command(OUTPUT ${_obj}
+    COMMAND ${BPFCOV_OPT} -load-pass-plugin ${_plugin}
+            "-passes=bpf-cov<strip-initializers-only>"
+            -bpfcov-object-name=${A_NAME} ${_ll} -o ${_obj}.bc
+    COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_obj}.bc -o ${_obj}
+    COMMAND ${CMAKE_COMMAND} -E remove ${_obj}.bc
+    DEPENDS ${_ll} ${_plugin_dep}
+    COMMENT "BPF coverage mapping ${A_NAME}.bpf.obj" VERBATIM)
+  set(_outputs ${_o} ${_obj})
+  if(A_SKELETON)
+    add_custom_command(OUTPUT ${_d}/${A_NAME}.skel.h
+      COMMAND ${BPFCOV_BPFTOOL} gen skeleton ${_o} name ${A_NAME} > ${_d}/${A_NAME}.skel.h
+      DEPENDS ${_o} COMMENT "Skeleton ${A_NAME}.skel.h" VERBATIM)
+    list(APPEND _outputs ${_d}/${A_NAME}.skel.h)
+  endif()
+  if(A_PLAIN)
+    set(_p ${_d}/plain)
+    add_custom_command(OUTPUT ${_p}/${A_NAME}.bpf.o
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${_p}
+      COMMAND ${BPFCOV_CLANG} ${_cflags} -c ${_src} -o ${_p}/${A_NAME}.bpf.o
+      DEPENDS ${_deps} IMPLICIT_DEPENDS C ${_src}
+      COMMENT "BPF object plain/${A_NAME}.bpf.o (not instrumented)" VERBATIM)
+    list(APPEND _outputs ${_p}/${A_NAME}.bpf.o)
+    if(A_SKELETON)
+      add_custom_command(OUTPUT ${_p}/${A_NAME}.skel.h
+        COMMAND ${BPFCOV_BPFTOOL} gen skeleton ${_p}/${A_NAME}.bpf.o name ${A_NAME}
+                > ${_p}/${A_NAME}.skel.h
+        DEPENDS ${_p}/${A_NAME}.bpf.o VERBATIM)
+      list(APPEND _outputs ${_p}/${A_NAME}.skel.h)
+    endif()
+  endif()
+  add_custom_target(${A_NAME}_bpf ALL DEPENDS ${_outputs})
+  add_dependencies(${A_NAME}_bpf bpfcov_vmlinux_h)
+endfunction()

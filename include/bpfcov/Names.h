@@ -1,0 +1,120 @@
+//===-- bpfcov/Names.h - The contract between libBPFCov.so and bpfcov ---===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Every name that the pass writes into a BPF object and that the CLI reads
+// back (ELF sections = libbpf map names, global symbol prefixes, pin file
+// names) and the layout of the records inside those sections. Spelled only
+// here: lib/ and cli/ both include this header.
+//
+// Data flow:  pass -> x.bpf.o sections -> libbpf maps -> bpfcov run pins
+//             <bpffs>/cov/<app>/<object>/{profc,profd,profn,covmap}
+//             -> bpfcov gen -> .profraw
+//
+// USAGE: #include "bpfcov/Names.h"
+//===----------------------------------------------------------------------===//
+#ifndef BPFCOV_NAMES_H
+#define BPFCOV_NAMES_H
+
+#include <cstdint>
+
+namespace bpfcov {
+
+//===-- ELF sections written by the pass (libbpf names each map after its
+//    section; the kernel caps object names at 15 characters) -------------===//
+
+/// Counters (`__profc_*`), writable by the BPF programs.
+inline constexpr const char CountersSection[] = ".data.profc";
+/// One record per instrumented function (`__profd_*_<field>` scalars).
+inline constexpr const char DataSection[] = ".rodata.profd";
+/// The (possibly zlib-compressed) function-name blob `__llvm_prf_nm`.
+inline constexpr const char NamesSection[] = ".rodata.profn";
+/// bpfcov's own header: producer, raw version, coverage-mapping header.
+inline constexpr const char CovMapSection[] = ".rodata.covmap";
+
+//===-- Pins: <bpffs>/<PinRoot>/<app>/<object>/<pin> ----------------------===//
+
+inline constexpr const char DefaultBpffs[] = "/sys/fs/bpf";
+inline constexpr const char PinRoot[] = "cov";
+inline constexpr const char CountersPin[] = "profc";
+inline constexpr const char DataPin[] = "profd";
+inline constexpr const char NamesPin[] = "profn";
+inline constexpr const char CovMapPin[] = "covmap";
+
+/// The four coverage maps of one object, in the order run/gen use them.
+struct MapName {
+  const char *Section; ///< ELF section == kernel map name
+  const char *Pin;     ///< file name under the object's pin directory
+};
+inline constexpr MapName CoverageMaps[] = {
+    {CountersSection, CountersPin},
+    {DataSection, DataPin},
+    {NamesSection, NamesPin},
+    {CovMapSection, CovMapPin},
+};
+inline constexpr unsigned NumCoverageMaps = 4;
+
+//===-- Symbols -----------------------------------------------------------===//
+
+inline constexpr const char CountersPrefix[] = "__profc_";
+inline constexpr const char DataPrefix[] = "__profd_";
+inline constexpr const char NamesVar[] = "__llvm_prf_nm";
+inline constexpr const char MetaPrefix[] = "__bpfcov_";
+
+//===-- .rodata.profd: one record of NumDataFields u64 per function -------===//
+//
+// The pass emits the fields of each record as separate scalar globals named
+// __profd_<fn>_<suffix>, in this order and contiguously, so the section is an
+// array of records of DataRecordSize bytes. The record is independent of the
+// raw-profile version: gen turns it into the version-specific __profd layout.
+enum DataField : unsigned {
+  DF_NameRef = 0,       ///< MD5 of the PGO function name
+  DF_FuncHash,          ///< CFG hash
+  DF_CountersOffset,    ///< byte offset of the function's counters in profc
+  DF_NumCounters,       ///< number of u64 counters
+  DF_BitmapOffset,      ///< byte offset of MC/DC bitmap bytes (0 if none)
+  DF_NumBitmapBytes,    ///< number of MC/DC bitmap bytes
+  NumDataFields
+};
+inline constexpr const char *DataFieldSuffix[NumDataFields] = {
+    "name_ref", "func_hash", "counters_offset",
+    "num_counters", "bitmap_offset", "num_bitmap_bytes"};
+inline constexpr unsigned DataRecordSize = NumDataFields * 8;
+
+//===-- .rodata.covmap: bpfcov's header, CovMapSize bytes -----------------===//
+//
+//   off  size  global                     meaning
+//   0    8     __bpfcov_magic             CovMapMagic
+//   8    8     __bpfcov_raw_version       INSTR_PROF_RAW_VERSION of the producer
+//   16   8     __bpfcov_llvm_major        LLVM major version of the producer
+//   24   8     __bpfcov_flags             CovMapFlag* bits
+//   32   16    __bpfcov_covmap_header     {NRecords, FilenamesSize,
+//                                          CoverageSize, Version} (u32 each)
+//   48   64    __bpfcov_object_name       object name, NUL-padded
+enum CovMapField : unsigned {
+  CF_Magic = 0,
+  CF_RawVersion,
+  CF_LLVMMajor,
+  CF_Flags,
+  CF_CovMapHeader,
+  CF_ObjectName,
+  NumCovMapFields
+};
+inline constexpr const char *CovMapFieldName[NumCovMapFields] = {
+    "__bpfcov_magic",          "__bpfcov_raw_version",
+    "__bpfcov_llvm_major",     "__bpfcov_flags",
+    "__bpfcov_covmap_header",  "__bpfcov_object_name"};
+inline constexpr unsigned CovMapFieldOffset[NumCovMapFields] = {0,  8,  16,
+                                                                24, 32, 48};
+inline constexpr unsigned ObjectNameSize = 64;
+inline constexpr unsigned CovMapSize = 48 + ObjectNameSize;
+/// "bpfcov\0\1" read as a little-endian u64 (last byte: layout version 1).
+inline constexpr uint64_t CovMapMagic = 0x0100766f63667062ULL;
+/// Counters are bumped with atomic adds (-fprofile-update=atomic).
+inline constexpr uint64_t CovMapFlagAtomic = 1;
+/// The names blob is zlib-compressed.
+inline constexpr uint64_t CovMapFlagNamesCompressed = 2;
+
+} // namespace bpfcov
+
+#endif // BPFCOV_NAMES_H

@@ -1,0 +1,617 @@
+//===-- BPFCov.cpp - Make coverage-instrumented BPF IR loadable ------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// FILE:
+//   lib/BPFCov.cpp
+//
+// DESCRIPTION:
+//   Rewrites the output of clang's source-based coverage instrumentation
+//   (-fprofile-instr-generate -fcoverage-mapping, already lowered by clang's
+//   InstrProfiling pass) so that llc -march=bpf emits an object that libbpf and
+//   the verifier accept. See BPFCov.h for the list of transformations and
+//   include/bpfcov/Names.h for the sections and layouts it produces.
+//
+//   The instructions that bump counters are never touched: they keep
+//   addressing the __profc_* globals, which only change section and linkage.
+//
+// USAGE:
+//   opt -load-pass-plugin build/lib/libBPFCov.so -passes=bpf-cov x.ll -o x.bc
+//   llc -march=bpf -filetype=obj x.bc -o x.bpf.o
+//===----------------------------------------------------------------------===//
+#include "BPFCov.h"
+#include "Compat.h"
+#include "bpfcov/Names.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DIBuilder.h"
+#include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/ProfileData/InstrProf.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/Support/LEB128.h"
+#include "llvm/Support/Path.h"
+
+#include <map>
+#include <vector>
+
+using namespace llvm;
+using namespace bpfcov;
+
+#define DEBUG_TYPE "bpf-cov"
+
+STATISTIC(NumFunctions, "Number of instrumented functions rewritten");
+STATISTIC(NumCounters, "Number of counters moved to .data.profc");
+STATISTIC(NumStripped, "Number of profile-runtime globals and functions stripped");
+
+static cl::opt<std::string> ObjectNameOpt(
+    "bpfcov-object-name",
+    cl::desc("Object name recorded in .rodata.covmap and used by bpfcov run "
+             "for the pin directory (default: the source file name without "
+             "directory and .bpf.c/.c suffixes)"),
+    cl::init(""));
+
+namespace {
+
+/// What the pass learns about one instrumented function.
+struct FunctionRecord {
+  GlobalVariable *Data = nullptr;     ///< the original __profd_*
+  GlobalVariable *Counters = nullptr; ///< its __profc_*
+  GlobalVariable *Bitmap = nullptr;   ///< its __profbm_* (MC/DC), or null
+  uint64_t NameRef = 0;
+  uint64_t FuncHash = 0;
+  uint64_t NumCounters = 0;
+  uint64_t CountersOffset = 0; ///< byte offset in .data.profc
+  uint64_t NumBitmapBytes = 0;
+  uint64_t BitmapOffset = 0;
+  std::string Stem; ///< sanitized function part of the symbol names
+};
+
+/// Holds the module-wide state of one rewrite (like InstrProfiling's
+/// InstrLowerer): the module, the debug-info builder and what was collected.
+class BPFCovRewriter {
+public:
+  BPFCovRewriter(Module &M, bool StripInitializersOnly)
+      : M(M), Ctx(M.getContext()), StripInitializersOnly(StripInitializersOnly) {}
+
+  /// Runs the whole rewrite; returns true if the module changed.
+  bool run();
+
+private:
+  Module &M;
+  LLVMContext &Ctx;
+  bool StripInitializersOnly;
+  bool Failed = false;
+  DICompileUnit *CU = nullptr;
+  std::unique_ptr<DIBuilder> DIB;
+  std::vector<FunctionRecord> Records;
+  SmallVector<GlobalValue *, 32> NewUsed; ///< globals to keep alive
+  StringSet<> TakenNames;
+
+  /// Reports bad input: opt prints `error: bpf-cov: <Msg>` and fails.
+  void error(const Twine &Msg) {
+    Ctx.emitError("bpf-cov: " + Msg);
+    Failed = true;
+  }
+  /// True if the module carries clang's coverage instrumentation.
+  bool isInstrumented() const;
+  /// Checks for what the pass cannot handle; false after reporting it.
+  bool checkInput();
+  /// Deletes the profile runtime; returns true if anything was removed.
+  bool stripProfileRuntime();
+  /// Fills Records from the __profd_* globals.
+  bool collectRecords();
+  /// Gives \p GV a unique C-identifier name derived from \p Wanted.
+  void setIdentifierName(GlobalValue *GV, StringRef Wanted);
+  /// Moves counters (and MC/DC bitmaps) to .data.profc, computing offsets.
+  void lowerCounters();
+  /// Replaces each __profd_* with its scalar fields in .rodata.profd.
+  void lowerData();
+  /// Moves the name blob to .rodata.profn (or keeps it, for the .bpf.obj).
+  void lowerNames();
+  /// Emits bpfcov's header into .rodata.covmap and handles __llvm_covmap /
+  /// __llvm_covfun (removed, or kept for the .bpf.obj).
+  void emitCovMap();
+  /// Creates a constant global in \p Section, with debug info of type \p DTy.
+  GlobalVariable *createDataGlobal(StringRef Name, StringRef Section,
+                                   Constant *Init, DIType *DTy);
+  /// Attaches debug info so that llc emits a BTF VAR for \p GV.
+  void attachDebugInfo(GlobalVariable *GV, DIType *DTy);
+  /// Makes \p GV a global libbpf accepts in a custom data section.
+  void makeBPFGlobal(GlobalVariable *GV, StringRef Section);
+  /// Removes members that satisfy \p Drop from llvm.used/llvm.compiler.used.
+  void stripFromUsedLists(function_ref<bool(const GlobalValue *)> Drop);
+  /// Appends NewUsed to llvm.compiler.used.
+  void emitUses();
+
+  DIType *getU64Type() {
+    return DIB->createBasicType("unsigned long long", 64, dwarf::DW_ATE_unsigned);
+  }
+  DIType *getArrayType(DIType *Elem, uint64_t ElemBits, uint64_t Count) {
+    return DIB->createArrayType(ElemBits * Count, ElemBits, Elem,
+                                DIB->getOrCreateArray(
+                                    {DIB->getOrCreateSubrange(0, Count)}));
+  }
+};
+
+} // namespace
+
+/// Returns the global named with \p Prefix that constant \p C refers to.
+static GlobalVariable *findReferencedGlobal(Constant *C, StringRef Prefix) {
+  if (auto *GV = dyn_cast<GlobalVariable>(C))
+    return compat::startsWith(GV->getName(), Prefix) ? GV : nullptr;
+  for (Use &Op : C->operands())
+    if (auto *OpC = dyn_cast<Constant>(Op.get()))
+      if (GlobalVariable *GV = findReferencedGlobal(OpC, Prefix))
+        return GV;
+  return nullptr;
+}
+
+/// Element count of an array-typed global, or 0.
+static uint64_t getArrayLength(const GlobalVariable *GV) {
+  if (auto *AT = dyn_cast<ArrayType>(GV->getValueType()))
+    return AT->getNumElements();
+  return 0;
+}
+
+/// Maps a PGO or section name to a C identifier: libbpf and the kernel reject
+/// BTF VAR names such as `__profc_x.bpf.c_helper`.
+static std::string sanitizeIdentifier(StringRef Name) {
+  std::string Out;
+  for (char C : Name)
+    Out += (isAlnum(C) || C == '_') ? C : '_';
+  if (Out.empty() || isDigit(Out[0]))
+    Out.insert(Out.begin(), '_');
+  return Out;
+}
+
+/// `dir/raw_enter.bpf.c` -> `raw_enter`.
+static std::string getDefaultObjectName(const Module &M) {
+  StringRef Name = sys::path::filename(M.getSourceFileName());
+  for (StringRef Sfx : {".c", ".ll", ".bc", ".o", ".bpf"})
+    Name.consume_back(Sfx);
+  std::string Out = Name.str();
+  for (char &C : Out)
+    if (!isAlnum(C) && C != '_' && C != '-' && C != '.')
+      C = '_';
+  if (Out.empty())
+    Out = "bpf";
+  return Out;
+}
+
+bool BPFCovRewriter::isInstrumented() const {
+  if (M.getNamedGlobal(NamesVar) || M.getNamedGlobal("__llvm_coverage_mapping"))
+    return true;
+  for (const GlobalVariable &GV : M.globals())
+    if (compat::startsWith(GV.getName(), CountersPrefix))
+      return true;
+  return false;
+}
+
+bool BPFCovRewriter::checkInput() {
+  // Unlowered intrinsics: the counters do not exist yet.
+  for (const Function &F : M)
+    if (compat::startsWith(F.getName(), "llvm.instrprof.") && !F.use_empty() &&
+        F.getName() != "llvm.instrprof.increment.step" &&
+        F.getName() != "llvm.instrprof.increment") {
+      error("unsupported instrumentation '" + F.getName() +
+            "': compile with only -fprofile-instr-generate -fcoverage-mapping "
+            "(no value profiling)");
+      return false;
+    }
+  if (Function *F = M.getFunction("llvm.instrprof.increment"))
+    if (!F->use_empty()) {
+      error("the module has unlowered llvm.instrprof.increment calls: emit the "
+            "IR with clang (which lowers them) or run -passes=instrprof first");
+      return false;
+    }
+  if (M.debug_compile_units().empty()) {
+    error("the module has no debug info, so llc cannot emit BTF for the "
+          "coverage globals: compile with -g");
+    return false;
+  }
+  CU = *M.debug_compile_units().begin();
+  if (!M.getNamedGlobal(NamesVar)) {
+    error("the module has counters but no '" + Twine(NamesVar) +
+          "' name blob: compile with -fprofile-instr-generate "
+          "-fcoverage-mapping and do not strip the IR");
+    return false;
+  }
+  return true;
+}
+
+void BPFCovRewriter::stripFromUsedLists(
+    function_ref<bool(const GlobalValue *)> Drop) {
+  for (StringRef ListName : {"llvm.used", "llvm.compiler.used"}) {
+    GlobalVariable *List = M.getNamedGlobal(ListName);
+    if (!List || !List->hasInitializer())
+      continue;
+    auto *Init = dyn_cast<ConstantArray>(List->getInitializer());
+    SmallVector<Constant *, 16> Keep;
+    if (Init)
+      for (Use &Op : Init->operands()) {
+        auto *C = cast<Constant>(Op.get());
+        auto *GV = dyn_cast<GlobalValue>(C->stripPointerCasts());
+        if (!GV || !Drop(GV))
+          Keep.push_back(C);
+      }
+    if (Init && Keep.size() == Init->getNumOperands())
+      continue;
+    Type *EltTy = List->getValueType()->getArrayElementType();
+    List->eraseFromParent();
+    if (Keep.empty())
+      continue;
+    auto *AT = ArrayType::get(EltTy, Keep.size());
+    auto *NewList = new GlobalVariable(M, AT, false, GlobalValue::AppendingLinkage,
+                                       ConstantArray::get(AT, Keep), ListName);
+    NewList->setSection("llvm.metadata");
+  }
+}
+
+bool BPFCovRewriter::stripProfileRuntime() {
+  // STEP 1: the runtime clang adds for user space.
+  //   @llvm.global_ctors = [{ i32 0, @__llvm_profile_init, null }]
+  //   define internal void @__llvm_profile_init() { call @...register... }
+  //   @__llvm_profile_runtime = external global i32
+  bool Changed = false;
+  auto IsRuntime = [](StringRef Name) {
+    return compat::startsWith(Name, "__llvm_profile_");
+  };
+  if (GlobalVariable *Ctors = M.getNamedGlobal("llvm.global_ctors")) {
+    auto *Init = dyn_cast_or_null<ConstantArray>(Ctors->getInitializer());
+    SmallVector<Constant *, 4> Keep;
+    if (Init)
+      for (Use &Op : Init->operands()) {
+        auto *Entry = cast<ConstantStruct>(Op.get());
+        auto *Fn = dyn_cast<Function>(Entry->getOperand(1)->stripPointerCasts());
+        if (!Fn || !IsRuntime(Fn->getName()))
+          Keep.push_back(Entry);
+      }
+    if (!Init || Keep.size() != Init->getNumOperands()) {
+      Type *EltTy = Ctors->getValueType()->getArrayElementType();
+      Ctors->eraseFromParent();
+      Changed = true;
+      if (!Keep.empty()) {
+        auto *AT = ArrayType::get(EltTy, Keep.size());
+        new GlobalVariable(M, AT, false, GlobalValue::AppendingLinkage,
+                           ConstantArray::get(AT, Keep), "llvm.global_ctors");
+      }
+    }
+  }
+  stripFromUsedLists([&](const GlobalValue *GV) { return IsRuntime(GV->getName()); });
+
+  // Functions first (they use the globals), then the globals.
+  SmallVector<GlobalValue *, 8> Dead;
+  for (Function &F : M)
+    if (IsRuntime(F.getName()))
+      Dead.push_back(&F);
+  for (GlobalVariable &GV : M.globals())
+    if (IsRuntime(GV.getName()))
+      Dead.push_back(&GV);
+  for (GlobalValue *GV : Dead) {
+    GV->replaceAllUsesWith(UndefValue::get(GV->getType()));
+    GV->eraseFromParent();
+    ++NumStripped;
+    Changed = true;
+  }
+  return Changed;
+}
+
+bool BPFCovRewriter::collectRecords() {
+  // STEP 2: read every __profd_* record. LLVM 14's layout is
+  //   { i64 NameRef, i64 FuncHash, i64 CounterPtr, i8* FnPtr, i8* Values,
+  //     i32 NumCounters, [2 x i16] NumValueSites }
+  // and later versions insert fields, so only NameRef and FuncHash are read
+  // by position; the counters (and MC/DC bitmap) are found by the globals
+  // the record refers to, and their sizes come from those globals' types.
+  for (GlobalVariable &GV : M.globals()) {
+    if (!compat::startsWith(GV.getName(), DataPrefix) || !GV.hasInitializer())
+      continue;
+    auto *Init = dyn_cast<ConstantStruct>(GV.getInitializer());
+    auto *NameRef = Init ? dyn_cast<ConstantInt>(Init->getOperand(0)) : nullptr;
+    auto *Hash = Init ? dyn_cast<ConstantInt>(Init->getOperand(1)) : nullptr;
+    GlobalVariable *Counters =
+        Init ? findReferencedGlobal(Init, CountersPrefix) : nullptr;
+    if (!NameRef || !Hash || !Counters || !getArrayLength(Counters)) {
+      error("cannot read the profile data record '" + GV.getName() +
+            "': this instrumentation layout is not supported by bpfcov (was "
+            "the IR produced by the same LLVM as libBPFCov.so?)");
+      return false;
+    }
+    FunctionRecord R;
+    R.Data = &GV;
+    R.Counters = Counters;
+    R.NameRef = NameRef->getZExtValue();
+    R.FuncHash = Hash->getZExtValue();
+    R.NumCounters = getArrayLength(Counters);
+    R.Bitmap = findReferencedGlobal(Init, "__profbm_");
+    if (R.Bitmap)
+      R.NumBitmapBytes = getArrayLength(R.Bitmap);
+    R.Stem = sanitizeIdentifier(
+        GV.getName().drop_front(std::char_traits<char>::length(DataPrefix)));
+    Records.push_back(R);
+  }
+  return true;
+}
+
+void BPFCovRewriter::setIdentifierName(GlobalValue *GV, StringRef Wanted) {
+  std::string Name = sanitizeIdentifier(Wanted);
+  std::string Unique = Name;
+  auto IsTaken = [&](const std::string &N) {
+    GlobalValue *Owner = M.getNamedValue(N);
+    return Owner ? Owner != GV : TakenNames.count(N) > 0;
+  };
+  for (unsigned I = 1; IsTaken(Unique); ++I)
+    Unique = Name + "_" + std::to_string(I);
+  TakenNames.insert(Unique);
+  GV->setName(Unique);
+}
+
+void BPFCovRewriter::attachDebugInfo(GlobalVariable *GV, DIType *DTy) {
+  auto *GVE = DIB->createGlobalVariableExpression(
+      CU, GV->getName(), /*LinkageName=*/"", CU->getFile(), /*LineNo=*/0, DTy,
+      /*IsLocalToUnit=*/GV->hasLocalLinkage());
+  GV->addDebugInfo(GVE);
+}
+
+void BPFCovRewriter::makeBPFGlobal(GlobalVariable *GV, StringRef Section) {
+  GV->setComdat(nullptr);
+  GV->setLinkage(GlobalValue::ExternalLinkage);
+  GV->setVisibility(GlobalValue::DefaultVisibility);
+  GV->setDSOLocal(true);
+  GV->setSection(Section);
+  GV->setAlignment(Align(8));
+  NewUsed.push_back(GV);
+}
+
+void BPFCovRewriter::lowerCounters() {
+  // STEP 3: counters keep their uses; only section, linkage, name change.
+  //   @__profc_x.bpf.c_helper = private global [4 x i64] zeroinitializer,
+  //       section "__llvm_prf_cnts", comdat, align 8
+  // becomes
+  //   @__profc_x_bpf_c_helper = dso_local global [4 x i64] zeroinitializer,
+  //       section ".data.profc", align 8, !dbg !N
+  // They are moved to the end of the module in record order, so llc lays
+  // them out contiguously in that order and CountersOffset is exact
+  // (test/pass/counters-offsets.ll checks it against the ELF symbols).
+  const DataLayout &DL = M.getDataLayout();
+  uint64_t Offset = 0;
+  auto Place = [&](GlobalVariable *GV, StringRef Wanted) {
+    makeBPFGlobal(GV, CountersSection);
+    setIdentifierName(GV, Wanted);
+    compat::moveToModuleEnd(GV);
+    auto *AT = cast<ArrayType>(GV->getValueType());
+    uint64_t EltBits = DL.getTypeAllocSizeInBits(AT->getElementType());
+    DIType *Elt = EltBits == 64 ? getU64Type()
+                                : DIB->createBasicType("unsigned char", 8,
+                                                       dwarf::DW_ATE_unsigned_char);
+    attachDebugInfo(GV, getArrayType(Elt, EltBits, AT->getNumElements()));
+    uint64_t Start = alignTo(Offset, 8);
+    Offset = Start + DL.getTypeAllocSize(AT);
+    return Start;
+  };
+  for (FunctionRecord &R : Records) {
+    R.CountersOffset = Place(R.Counters, CountersPrefix + R.Stem);
+    NumCounters += R.NumCounters;
+  }
+  for (FunctionRecord &R : Records)
+    if (R.Bitmap)
+      R.BitmapOffset = Place(R.Bitmap, "__profbm_" + R.Stem);
+}
+
+GlobalVariable *BPFCovRewriter::createDataGlobal(StringRef Name,
+                                                 StringRef Section,
+                                                 Constant *Init, DIType *DTy) {
+  auto *GV = new GlobalVariable(M, Init->getType(), /*isConstant=*/true,
+                                GlobalValue::ExternalLinkage, Init, Name);
+  makeBPFGlobal(GV, Section);
+  setIdentifierName(GV, Name);
+  attachDebugInfo(GV, DTy);
+  return GV;
+}
+
+void BPFCovRewriter::lowerData() {
+  // STEP 4: one record of NumDataFields u64 scalars per function, e.g.
+  //   @__profd_prog_name_ref = dso_local constant i64 4972483226223658890,
+  //       section ".rodata.profd", align 8, !dbg !N
+  //   @__profd_prog_counters_offset = dso_local constant i64 0, ...
+  Type *I64 = Type::getInt64Ty(Ctx);
+  for (FunctionRecord &R : Records) {
+    uint64_t Values[NumDataFields] = {};
+    Values[DF_NameRef] = R.NameRef;
+    Values[DF_FuncHash] = R.FuncHash;
+    Values[DF_CountersOffset] = R.CountersOffset;
+    Values[DF_NumCounters] = R.NumCounters;
+    Values[DF_BitmapOffset] = R.BitmapOffset;
+    Values[DF_NumBitmapBytes] = R.NumBitmapBytes;
+    for (unsigned F = 0; F < NumDataFields; ++F)
+      createDataGlobal(DataPrefix + R.Stem + "_" + DataFieldSuffix[F],
+                       DataSection, ConstantInt::get(I64, Values[F]),
+                       getU64Type());
+    ++NumFunctions;
+  }
+  // The records are gone: drop them from the used lists, then erase them.
+  SmallPtrSet<const GlobalValue *, 16> Dead;
+  for (FunctionRecord &R : Records)
+    Dead.insert(R.Data);
+  stripFromUsedLists([&](const GlobalValue *GV) { return Dead.count(GV); });
+  for (FunctionRecord &R : Records) {
+    R.Data->replaceAllUsesWith(UndefValue::get(R.Data->getType()));
+    R.Data->eraseFromParent();
+    R.Data = nullptr;
+  }
+}
+
+void BPFCovRewriter::lowerNames() {
+  // STEP 5: the name blob, as clang wrote it (zlib-compressed or not).
+  //   @__llvm_prf_nm = private constant [29 x i8] c"...",
+  //       section "__llvm_prf_names"
+  // The .bpf.obj keeps it where llvm-cov looks for it.
+  GlobalVariable *Names = M.getNamedGlobal(NamesVar);
+  if (StripInitializersOnly) {
+    Names->setComdat(nullptr);
+    return;
+  }
+  stripFromUsedLists([&](const GlobalValue *GV) { return GV == Names; });
+  makeBPFGlobal(Names, NamesSection);
+  compat::moveToModuleEnd(Names);
+  attachDebugInfo(Names,
+                  getArrayType(DIB->createBasicType("char", 8,
+                                                    dwarf::DW_ATE_signed_char),
+                               8, getArrayLength(Names)));
+}
+
+void BPFCovRewriter::emitCovMap() {
+  // STEP 6: bpfcov's header (layout in Names.h), e.g.
+  //   @__bpfcov_magic = dso_local constant i64 72185839495770210,
+  //       section ".rodata.covmap", align 8, !dbg !N
+  //   @__bpfcov_covmap_header = dso_local constant [4 x i32]
+  //       [i32 2, i32 28, i32 0, i32 5], section ".rodata.covmap"
+  uint32_t Header[4] = {0, 0, 0, 0};
+  GlobalVariable *CovMap = M.getNamedGlobal("__llvm_coverage_mapping");
+  if (CovMap && CovMap->hasInitializer())
+    if (auto *S = dyn_cast<ConstantStruct>(CovMap->getInitializer()))
+      if (auto *H = dyn_cast<ConstantStruct>(S->getOperand(0)))
+        for (unsigned I = 0; I < 4 && I < H->getNumOperands(); ++I)
+          if (auto *CI = dyn_cast<ConstantInt>(H->getOperand(I)))
+            Header[I] = CI->getZExtValue();
+
+  uint64_t Flags = 0;
+  for (FunctionRecord &R : Records)
+    for (User *U : R.Counters->users())
+      for (User *UU : U->users())
+        if (isa<AtomicRMWInst>(UU) || isa<AtomicRMWInst>(U))
+          Flags |= CovMapFlagAtomic;
+  if (GlobalVariable *Names = M.getNamedGlobal(NamesVar))
+    if (auto *Data = dyn_cast<ConstantDataSequential>(Names->getInitializer())) {
+      // The blob starts with ULEB128 uncompressed and compressed sizes.
+      StringRef Raw = Data->getRawDataValues();
+      unsigned Len = 0;
+      decodeULEB128(Raw.bytes_begin(), &Len);
+      if (Len < Raw.size() && decodeULEB128(Raw.bytes_begin() + Len) != 0)
+        Flags |= CovMapFlagNamesCompressed;
+    }
+
+  std::string ObjName =
+      ObjectNameOpt.empty() ? getDefaultObjectName(M) : ObjectNameOpt.getValue();
+  ObjName.resize(std::min<size_t>(ObjName.size(), ObjectNameSize - 1));
+  SmallString<ObjectNameSize> NameBytes(ObjName);
+  NameBytes.resize(ObjectNameSize, '\0');
+
+  Type *I64 = Type::getInt64Ty(Ctx);
+  DIType *U64 = getU64Type();
+  Constant *Inits[NumCovMapFields] = {
+      ConstantInt::get(I64, CovMapMagic),
+      ConstantInt::get(I64, INSTR_PROF_RAW_VERSION),
+      ConstantInt::get(I64, LLVM_VERSION_MAJOR),
+      ConstantInt::get(I64, Flags),
+      ConstantDataArray::get(Ctx, ArrayRef<uint32_t>(Header, 4)),
+      ConstantDataArray::getString(Ctx, NameBytes.str(), /*AddNull=*/false)};
+  DIType *Types[NumCovMapFields] = {
+      U64, U64, U64, U64,
+      getArrayType(DIB->createBasicType("unsigned int", 32, dwarf::DW_ATE_unsigned),
+                   32, 4),
+      getArrayType(DIB->createBasicType("char", 8, dwarf::DW_ATE_signed_char), 8,
+                   ObjectNameSize)};
+  for (unsigned F = 0; F < NumCovMapFields; ++F) {
+    GlobalVariable *GV =
+        createDataGlobal(CovMapFieldName[F], CovMapSection, Inits[F], Types[F]);
+    assert(GV->getName() == CovMapFieldName[F] &&
+           "bpfcov header names must not collide with user globals");
+    (void)GV;
+  }
+
+  // STEP 7: the mapping itself. The loadable object drops it (the verifier
+  // has no use for it, llvm-cov reads it from the .bpf.obj); the .bpf.obj
+  // keeps it, without comdats, which the BPF object writer need not handle.
+  SmallVector<GlobalVariable *, 16> Mapping;
+  for (GlobalVariable &GV : M.globals())
+    if (GV.getSection() == "__llvm_covfun" || &GV == CovMap)
+      Mapping.push_back(&GV);
+  if (StripInitializersOnly) {
+    for (GlobalVariable *GV : Mapping) {
+      GV->setComdat(nullptr);
+      if (GV->hasLinkOnceLinkage() || GV->hasWeakLinkage())
+        GV->setLinkage(GlobalValue::PrivateLinkage);
+    }
+  } else {
+    SmallPtrSet<const GlobalValue *, 16> Dead(Mapping.begin(), Mapping.end());
+    stripFromUsedLists([&](const GlobalValue *GV) { return Dead.count(GV); });
+    for (GlobalVariable *GV : Mapping)
+      GV->eraseFromParent();
+  }
+  // Comdats left without members are dropped by the printer/writer.
+  SmallVector<StringRef, 8> Unused;
+  StringSet<> Live;
+  for (GlobalObject &GO : M.global_objects())
+    if (const Comdat *C = GO.getComdat())
+      Live.insert(C->getName());
+  for (auto &Entry : M.getComdatSymbolTable())
+    if (!Live.count(Entry.getKey()))
+      Unused.push_back(Entry.getKey());
+  for (StringRef Name : Unused)
+    M.getComdatSymbolTable().erase(Name);
+}
+
+void BPFCovRewriter::emitUses() {
+  // Nothing references .rodata.profd/.rodata.covmap from code: keep them.
+  if (NewUsed.empty())
+    return;
+  GlobalVariable *List = M.getNamedGlobal("llvm.compiler.used");
+  SmallVector<Constant *, 32> Members;
+  Type *PtrTy = PointerType::getUnqual(Type::getInt8Ty(Ctx));
+  if (List) {
+    if (auto *Init = dyn_cast_or_null<ConstantArray>(List->getInitializer()))
+      for (Use &Op : Init->operands())
+        Members.push_back(cast<Constant>(Op.get()));
+    PtrTy = List->getValueType()->getArrayElementType();
+    List->eraseFromParent();
+  }
+  for (GlobalValue *GV : NewUsed)
+    Members.push_back(ConstantExpr::getPointerBitCastOrAddrSpaceCast(GV, PtrTy));
+  auto *AT = ArrayType::get(PtrTy, Members.size());
+  auto *NewList = new GlobalVariable(M, AT, false, GlobalValue::AppendingLinkage,
+                                     ConstantArray::get(AT, Members),
+                                     "llvm.compiler.used");
+  NewList->setSection("llvm.metadata");
+}
+
+bool BPFCovRewriter::run() {
+  if (!isInstrumented()) {
+    LLVM_DEBUG(dbgs() << "bpf-cov: no coverage instrumentation, nothing to do\n");
+    return false;
+  }
+  if (!checkInput())
+    return false;
+  for (GlobalVariable &GV : M.globals())
+    TakenNames.insert(GV.getName());
+  DIB = std::make_unique<DIBuilder>(M, /*AllowUnresolved=*/true, CU);
+
+  stripProfileRuntime();
+  if (!collectRecords())
+    return true;
+  lowerCounters();
+  lowerData();
+  lowerNames();
+  emitCovMap();
+  emitUses();
+  DIB->finalize();
+  return true;
+}
+
+bool bpfcov::instrumentBPFCoverage(Module &M, bool StripInitializersOnly) {
+  return BPFCovRewriter(M, StripInitializersOnly).run();
+}
+
+PreservedAnalyses bpfcov::BPFCov::run(Module &M, ModuleAnalysisManager &) {
+  return instrumentBPFCoverage(M, StripInitializersOnly)
+             ? PreservedAnalyses::none()
+             : PreservedAnalyses::all();
+}

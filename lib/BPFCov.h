@@ -1,0 +1,61 @@
+//===-- BPFCov.h - Make coverage-instrumented BPF IR loadable --------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// clang -fprofile-instr-generate -fcoverage-mapping lowers coverage into
+// globals in sections (__llvm_prf_cnts, __llvm_prf_data, __llvm_prf_names,
+// __llvm_covmap, __llvm_covfun) plus a profile runtime (ctors, register
+// functions). Neither libbpf nor the verifier accept that. BPFCov rewrites the
+// module so that llc -march=bpf emits an object libbpf loads:
+//
+//   * the profile runtime is stripped (llvm.global_ctors entries,
+//     __llvm_profile_init/register functions, __llvm_profile_runtime), and
+//     llvm.used / llvm.compiler.used are kept free of dangling members;
+//   * __profc_* counters move to .data.profc (the increments are untouched);
+//   * each __profd_* record becomes scalar u64 globals in .rodata.profd
+//     (layout: bpfcov/Names.h), the counter pointer becoming the byte offset
+//     of the function's counters in .data.profc;
+//   * the name blob __llvm_prf_nm moves to .rodata.profn;
+//   * the coverage-mapping header, the producer's raw-profile version and the
+//     object name go to .rodata.covmap;
+//   * __covrec_* and the coverage mapping are removed;
+//   * every new or moved global gets external linkage, no comdat and debug
+//     info, so llc emits BTF for it and bpftool gen skeleton works.
+//
+// With strip-initializers-only (the .bpf.obj for llvm-cov) the same rewrite
+// runs but __llvm_covmap, __llvm_covfun and __llvm_prf_names are kept.
+//
+// USAGE:
+//   opt -load-pass-plugin libBPFCov.so -passes=bpf-cov x.ll -o x.cov.bc
+//   opt -load-pass-plugin libBPFCov.so
+//     -passes="bpf-cov<strip-initializers-only>" x.ll -o x.obj.bc
+//===----------------------------------------------------------------------===//
+#ifndef BPFCOV_BPFCOV_H
+#define BPFCOV_BPFCOV_H
+
+#include "llvm/IR/PassManager.h"
+
+namespace bpfcov {
+
+/// The new-PM pass. run() only calls the worker (lib/BPFCov.cpp).
+struct BPFCov : llvm::PassInfoMixin<BPFCov> {
+  /// \p StripInitializersOnly keeps the mapping for llvm-cov (.bpf.obj).
+  explicit BPFCov(bool StripInitializersOnly = false)
+      : StripInitializersOnly(StripInitializersOnly) {}
+
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
+
+  /// Runs even on `optnone` functions: -O0 marks every function optnone and
+  /// the module would otherwise stay unloadable.
+  static bool isRequired() { return true; }
+
+  bool StripInitializersOnly;
+};
+
+/// The rewrite itself; returns true when \p M changed. Reports bad input
+/// through the module's LLVMContext (opt prints `error: ...` and fails).
+bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly);
+
+} // namespace bpfcov
+
+#endif // BPFCOV_BPFCOV_H

@@ -1,0 +1,94 @@
+//===-- BPFCovPlugin.cpp - Registers bpf-cov with opt ----------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// FILE:
+//   lib/BPFCovPlugin.cpp
+//
+// DESCRIPTION:
+//   Plugin glue for the pass in BPFCov.cpp, kept apart from the rewrite:
+//   the new-PM pipeline names `bpf-cov` and `bpf-cov<strip-initializers-only>`
+//   and, for the seeds' spelling `opt -load libBPFCov.so
+//   [-strip-initializers-only] -bpf-cov`, a legacy-PM wrapper.
+//
+// USAGE:
+//   opt -load-pass-plugin libBPFCov.so -passes=bpf-cov x.ll -o x.bc
+//   opt -load libBPFCov.so -strip-initializers-only -bpf-cov x.ll -o x.obj.bc
+//===----------------------------------------------------------------------===//
+#include "BPFCov.h"
+#include "Compat.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/Pass.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
+
+using namespace llvm;
+
+static cl::opt<bool> StripInitializersOnlyOpt(
+    "strip-initializers-only",
+    cl::desc("bpf-cov: keep __llvm_covmap, __llvm_covfun and __llvm_prf_names "
+             "for llvm-cov (the .bpf.obj); default: false"),
+    cl::init(false));
+
+namespace {
+
+/// Legacy-PM wrapper: the seeds' `opt -load ... -bpf-cov` spelling.
+struct LegacyBPFCov : public ModulePass {
+  static char ID;
+  LegacyBPFCov() : ModulePass(ID) {}
+  bool runOnModule(Module &M) override {
+    return bpfcov::instrumentBPFCoverage(M, StripInitializersOnlyOpt);
+  }
+};
+char LegacyBPFCov::ID = 0;
+
+#if LLVM_VERSION_MAJOR < 16
+/// With `-load`, opt never asks the plugin for its new-PM passes, so a
+/// legacy `-bpf-cov` flag could not run under the default new PM: ask opt
+/// for its legacy pipeline, unless the user chose one (-enable-new-pm=...).
+struct PreferLegacyPM {
+  PreferLegacyPM() {
+    auto &Opts = cl::getRegisteredOptions();
+    auto It = Opts.find("enable-new-pm");
+    if (It == Opts.end() || It->second->getNumOccurrences() > 0)
+      return;
+    if (auto *Opt = static_cast<cl::opt<bool> *>(It->second))
+      Opt->setValue(false);
+  }
+};
+#endif
+
+} // namespace
+
+static RegisterPass<LegacyBPFCov>
+    X("bpf-cov", "Make coverage-instrumented BPF IR loadable (bpfcov)",
+      /*CFGOnly=*/false, /*is_analysis=*/false);
+#if LLVM_VERSION_MAJOR < 16
+static PreferLegacyPM UseLegacyPMForLoad;
+#endif
+
+/// The plugin's registration: pipeline names for opt -passes=...
+llvm::PassPluginLibraryInfo getBPFCovPluginInfo() {
+  return {LLVM_PLUGIN_API_VERSION, "bpf-cov", LLVM_VERSION_STRING,
+          [](PassBuilder &PB) {
+            PB.registerPipelineParsingCallback(
+                [](StringRef Name, ModulePassManager &MPM,
+                   ArrayRef<PassBuilder::PipelineElement>) {
+                  if (Name == "bpf-cov") {
+                    MPM.addPass(bpfcov::BPFCov(StripInitializersOnlyOpt));
+                    return true;
+                  }
+                  if (Name == "bpf-cov<strip-initializers-only>") {
+                    MPM.addPass(bpfcov::BPFCov(true));
+                    return true;
+                  }
+                  return false;
+                });
+          }};
+}
+
+extern "C" LLVM_ATTRIBUTE_WEAK ::llvm::PassPluginLibraryInfo
+llvmGetPassPluginInfo() {
+  return getBPFCovPluginInfo();
+}

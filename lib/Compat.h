@@ -1,0 +1,47 @@
+//===-- Compat.h - LLVM 14..N shims for libBPFCov.so -----------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Every API move between the LLVM versions bpfcov supports lives here, so the
+// pass itself reads as one version. Keep it small: add a shim only when a
+// supported LLVM breaks the build.
+//===----------------------------------------------------------------------===//
+#ifndef BPFCOV_COMPAT_H
+#define BPFCOV_COMPAT_H
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/IR/Module.h"
+
+#if LLVM_VERSION_MAJOR >= 22
+#include "llvm/Plugins/PassPlugin.h"
+#else
+#include "llvm/Passes/PassPlugin.h"
+#endif
+
+namespace bpfcov {
+namespace compat {
+
+/// Moves \p GV to the end of its module's global list.
+inline void moveToModuleEnd(llvm::GlobalVariable *GV) {
+  llvm::Module *M = GV->getParent();
+  GV->removeFromParent();
+#if LLVM_VERSION_MAJOR >= 17
+  M->insertGlobalVariable(GV);
+#else
+  M->getGlobalList().push_back(GV);
+#endif
+}
+
+/// True when \p S starts with \p Prefix (StringRef::startswith was renamed).
+inline bool startsWith(llvm::StringRef S, llvm::StringRef Prefix) {
+#if LLVM_VERSION_MAJOR >= 16
+  return S.starts_with(Prefix);
+#else
+  return S.startswith(Prefix);
+#endif
+}
+
+} // namespace compat
+} // namespace bpfcov
+
+#endif // BPFCOV_COMPAT_H

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: Apache-2.0
+# lit configuration for bpfcov. Substitutions:
+#   %bpfcov_plugin  build/lib/libBPFCov.so     %bpfcov   build/cli/bpfcov
+#   %clang %opt %llc %llvm-profdata %llvm-cov  the LLVM the build uses
+#   %bpf_cflags     clang flags for an instrumented BPF object
+#   %srcroot %objroot %inputs (test/<dir>/Inputs)
+# Features: llvm-N, llvm-N-or-later, root, bpf (the kernel loads programs),
+# bpffs (bpffs is or can be mounted).
+import os
+import subprocess
+
+import lit.formats
+
+config.name = "bpfcov"
+config.test_format = lit.formats.ShTest(not lit_config.useValgrind)
+config.suffixes = [".ll", ".test", ".c"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.bpfcov_obj_root, "test")
+
+# The LLVM tools of the configured version come first on PATH.
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.bpfcov_bindir, config.environment.get("PATH", os.environ["PATH"])])
+for var in ("HOME", "TMPDIR"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+plugin = os.path.join(config.bpfcov_shlibdir, "libBPFCov" + config.bpfcov_shlibext)
+tools = config.llvm_tools_dir
+config.substitutions.append(("%bpfcov_plugin", plugin))
+config.substitutions.append(("%shlibdir", config.bpfcov_shlibdir))
+config.substitutions.append(("%shlibext", config.bpfcov_shlibext))
+config.substitutions.append(("%bpfcov", os.path.join(config.bpfcov_bindir, "bpfcov")))
+for tool in ("clang", "opt", "llc", "llvm-profdata", "llvm-cov", "llvm-objdump",
+             "llvm-readelf", "FileCheck", "not", "count"):
+    config.substitutions.append(("%" + tool + " ", os.path.join(tools, tool) + " "))
+config.substitutions.append(("%srcroot", config.bpfcov_src_root))
+config.substitutions.append(("%objroot", config.bpfcov_obj_root))
+config.substitutions.append(("%libbpf_include", config.libbpf_include_dir))
+config.substitutions.append(("%libbpf_library", config.libbpf_library))
+config.substitutions.append(
+    ("%bpf_cflags", "-g -O2 -target bpf -fprofile-instr-generate "
+     "-fcoverage-mapping -fprofile-update=atomic -I" + config.libbpf_include_dir))
+
+major = config.llvm_version_major
+config.available_features.add("llvm-%d" % major)
+for v in range(14, major + 1):
+    config.available_features.add("llvm-%d-or-later" % v)
+if major < 15:
+    config.available_features.add("typed-pointers")
+
+# Kernel features: tests that need them say REQUIRES: root, bpf, bpffs.
+if os.geteuid() == 0:
+    config.available_features.add("root")
+    if os.path.exists("/sys/kernel/btf/vmlinux") and os.path.exists("/sys/fs/bpf"):
+        config.available_features.add("bpffs")
+    # A tiny socket filter proves that the kernel loads BPF programs here.
+    probe = os.path.join(config.bpfcov_obj_root, "test", "bpf-probe")
+    try:
+        out = subprocess.run([probe], capture_output=True, timeout=30)
+        if out.returncode == 0:
+            config.available_features.add("bpf")
+        else:
+            lit_config.note("BPF unavailable, kernel tests skipped: %s" %
+                            out.stderr.decode(errors="replace").strip())
+    except OSError as e:
+        lit_config.note("BPF probe %s not run (%s): kernel tests skipped" % (probe, e))
+else:
+    lit_config.note("not root: kernel tests (REQUIRES: root) are skipped")
