@@ -103,7 +103,7 @@ function(bpfcov_add_bpf_object)
     COMMENT "BPF coverage IR ${A_NAME}.bpf.ll" VERBATIM)
   # opt (bpf-cov) -> llc -> x.bpf.o, loadable
   add_custom_command(OUTPUT ${_o}
-    COMMAND ${BPFCOV_OPT} -load-pass-plugin ${_plugin} -passes=bpf-cov
+    COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin} -passes=bpf-cov
             -bpfcov-object-name=${A_NAME} ${_ll} -o ${_o}.bc
     COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_o}.bc -o ${_o}
     COMMAND ${CMAKE_COMMAND} -E remove ${_o}.bc
@@ -111,7 +111,7 @@ function(bpfcov_add_bpf_object)
     COMMENT "BPF object ${A_NAME}.bpf.o (instrumented)" VERBATIM)
   # opt (bpf-cov<strip-initializers-only>) -> llc -> x.bpf.obj, for llvm-cov
   add_custom_command(OUTPUT ${_obj}
-    COMMAND ${BPFCOV_OPT} -load-pass-plugin ${_plugin}
+    COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin}
             "-passes=bpf-cov<strip-initializers-only>"
             -bpfcov-object-name=${A_NAME} ${_ll} -o ${_obj}.bc
     COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_obj}.bc -o ${_obj}

@@ -30,6 +30,7 @@ tools = config.llvm_tools_dir
 config.substitutions.append(("%bpfcov_plugin", plugin))
 config.substitutions.append(("%shlibdir", config.bpfcov_shlibdir))
 config.substitutions.append(("%shlibext", config.bpfcov_shlibext))
+config.substitutions.append(("%bpfcov-cc", os.path.join(config.bpfcov_bindir, "bpfcov-cc")))
 config.substitutions.append(("%bpfcov", os.path.join(config.bpfcov_bindir, "bpfcov")))
 for tool in ("clang", "opt", "llc", "llvm-profdata", "llvm-cov", "llvm-objdump",
              "llvm-readelf", "FileCheck", "not", "count"):
