@@ -36,9 +36,12 @@
 #include "llvm/ProfileData/InstrProf.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Debug.h"
+#include "llvm/Support/Signals.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/LEB128.h"
 #include "llvm/Support/Path.h"
 
+#include <cstdlib>
 #include <map>
 #include <vector>
 
@@ -49,6 +52,7 @@ using namespace bpfcov;
 
 STATISTIC(NumFunctions, "Number of instrumented functions rewritten");
 STATISTIC(NumCounters, "Number of counters moved to .data.profc");
+STATISTIC(NumAtomicLoads, "Number of atomic counter loads made plain");
 STATISTIC(NumStripped, "Number of profile-runtime globals and functions stripped");
 
 static cl::opt<std::string> ObjectNameOpt(
@@ -88,17 +92,21 @@ private:
   Module &M;
   LLVMContext &Ctx;
   bool StripInitializersOnly;
-  bool Failed = false;
   DICompileUnit *CU = nullptr;
   std::unique_ptr<DIBuilder> DIB;
   std::vector<FunctionRecord> Records;
   SmallVector<GlobalValue *, 32> NewUsed; ///< globals to keep alive
   StringSet<> TakenNames;
 
-  /// Reports bad input: opt prints `error: bpf-cov: <Msg>` and fails.
-  void error(const Twine &Msg) {
-    Ctx.emitError("bpf-cov: " + Msg);
-    Failed = true;
+  /// Reports bad input and stops: `error: bpf-cov: <Msg>`, exit 1. Not
+  /// LLVMContext::emitError (opt would exit leaving an empty output file)
+  /// nor report_fatal_error (opt 14 aborts with a crash report): run the
+  /// interrupt handlers, which remove opt's output file, then exit.
+  [[noreturn]] void error(const Twine &Msg) {
+    errs() << "error: bpf-cov: " << Msg << "\n";
+    errs().flush();
+    sys::RunInterruptHandlers();
+    std::exit(1);
   }
   /// True if the module carries clang's coverage instrumentation.
   bool isInstrumented() const;
@@ -112,6 +120,8 @@ private:
   void setIdentifierName(GlobalValue *GV, StringRef Wanted);
   /// Moves counters (and MC/DC bitmaps) to .data.profc, computing offsets.
   void lowerCounters();
+  /// Makes the atomic counter loads that -O2 leaves behind selectable.
+  void lowerAtomicCounterLoads();
   /// Replaces each __profd_* with its scalar fields in .rodata.profd.
   void lowerData();
   /// Moves the name blob to .rodata.profn (or keeps it, for the .bpf.obj).
@@ -406,6 +416,47 @@ void BPFCovRewriter::lowerCounters() {
       R.BitmapOffset = Place(R.Bitmap, "__profbm_" + R.Stem);
 }
 
+/// Calls \p Fn on every instruction that uses \p C, looking through
+/// constant expressions (typed-pointer GEPs and casts).
+static void forEachInstructionUser(Constant *C,
+                                   function_ref<void(Instruction *)> Fn) {
+  SmallVector<User *, 16> Users(C->users());
+  for (User *U : Users) {
+    if (auto *I = dyn_cast<Instruction>(U))
+      Fn(I);
+    else if (auto *CE = dyn_cast<ConstantExpr>(U))
+      forEachInstructionUser(CE, Fn);
+  }
+}
+
+void BPFCovRewriter::lowerAtomicCounterLoads() {
+  // STEP 3b: with -fprofile-update=atomic, InstCombine turns an
+  // `atomicrmw add @__profc_f.., i64 0` whose addend folded to 0 into
+  //   %6 = load atomic i64, i64* ... @__profc_prog ... monotonic, align 8
+  // which the BPF backend cannot select ("Cannot select: AtomicLoad"). An
+  // aligned 8-byte load is single-copy atomic on BPF, so a plain load has the
+  // same meaning; an unused one is dropped. The adds themselves stay as is.
+  SmallVector<LoadInst *, 8> Loads;
+  auto Collect = [&](Instruction *I) {
+    if (auto *LI = dyn_cast<LoadInst>(I))
+      if (LI->isAtomic())
+        Loads.push_back(LI);
+  };
+  for (FunctionRecord &R : Records) {
+    forEachInstructionUser(R.Counters, Collect);
+    if (R.Bitmap)
+      forEachInstructionUser(R.Bitmap, Collect);
+  }
+  for (LoadInst *LI : Loads) {
+    ++NumAtomicLoads;
+    if (LI->use_empty()) {
+      LI->eraseFromParent();
+      continue;
+    }
+    LI->setAtomic(AtomicOrdering::NotAtomic);
+  }
+}
+
 GlobalVariable *BPFCovRewriter::createDataGlobal(StringRef Name,
                                                  StringRef Section,
                                                  Constant *Init, DIType *DTy) {
@@ -485,10 +536,10 @@ void BPFCovRewriter::emitCovMap() {
 
   uint64_t Flags = 0;
   for (FunctionRecord &R : Records)
-    for (User *U : R.Counters->users())
-      for (User *UU : U->users())
-        if (isa<AtomicRMWInst>(UU) || isa<AtomicRMWInst>(U))
-          Flags |= CovMapFlagAtomic;
+    forEachInstructionUser(R.Counters, [&](Instruction *I) {
+      if (isa<AtomicRMWInst>(I))
+        Flags |= CovMapFlagAtomic;
+    });
   if (GlobalVariable *Names = M.getNamedGlobal(NamesVar))
     if (auto *Data = dyn_cast<ConstantDataSequential>(Names->getInitializer())) {
       // The blob starts with ULEB128 uncompressed and compressed sizes.
@@ -598,6 +649,7 @@ bool BPFCovRewriter::run() {
   if (!collectRecords())
     return true;
   lowerCounters();
+  lowerAtomicCounterLoads();
   lowerData();
   lowerNames();
   emitCovMap();

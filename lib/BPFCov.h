@@ -52,8 +52,8 @@ struct BPFCov : llvm::PassInfoMixin<BPFCov> {
   bool StripInitializersOnly;
 };
 
-/// The rewrite itself; returns true when \p M changed. Reports bad input
-/// through the module's LLVMContext (opt prints `error: ...` and fails).
+/// The rewrite itself; returns true when \p M changed. Bad input is a
+/// fatal error naming the problem and the fix (no output file is left).
 bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly);
 
 } // namespace bpfcov

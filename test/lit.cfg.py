@@ -35,6 +35,9 @@ config.substitutions.append(("%bpfcov", os.path.join(config.bpfcov_bindir, "bpfc
 for tool in ("clang", "opt", "llc", "llvm-profdata", "llvm-cov", "llvm-objdump",
              "llvm-readelf", "FileCheck", "not", "count"):
     config.substitutions.append(("%" + tool + " ", os.path.join(tools, tool) + " "))
+import shutil
+bpftool = shutil.which("bpftool", path="/usr/sbin:/sbin:" + os.environ.get("PATH", ""))
+config.substitutions.append(("%bpftool", bpftool or "bpftool-not-found"))
 config.substitutions.append(("%srcroot", config.bpfcov_src_root))
 config.substitutions.append(("%objroot", config.bpfcov_obj_root))
 config.substitutions.append(("%libbpf_include", config.libbpf_include_dir))
@@ -44,11 +47,27 @@ config.substitutions.append(
      "-fcoverage-mapping -fprofile-update=atomic -I" + config.libbpf_include_dir))
 
 major = config.llvm_version_major
+# INSTR_PROF_RAW_VERSION of the LLVM under test (what the pass records).
+raw_version = None
+inc = os.path.join(config.llvm_tools_dir, "..", "include", "llvm", "ProfileData",
+                   "InstrProfData.inc")
+with open(inc) as f:
+    for line in f:
+        if line.startswith("#define INSTR_PROF_RAW_VERSION "):
+            raw_version = int(line.split()[2])
+config.substitutions.append(("%raw_version_hex", "%02x" % raw_version))
+config.substitutions.append(("%raw_version", str(raw_version)))
+config.substitutions.append(("%llvm_major_hex", "%02x" % major))
+config.substitutions.append(("%llvm_major", str(major)))
 config.available_features.add("llvm-%d" % major)
 for v in range(14, major + 1):
     config.available_features.add("llvm-%d-or-later" % v)
 if major < 15:
     config.available_features.add("typed-pointers")
+# opt runs legacy `-passname` flags by default up to LLVM 15; 16 needs
+# -enable-new-pm=0 and 17+ has no legacy pipeline.
+if major < 16:
+    config.available_features.add("legacy-pm")
 
 # Kernel features: tests that need them say REQUIRES: root, bpf, bpffs.
 if os.geteuid() == 0:

@@ -1,0 +1,157 @@
+//===-- ProfRaw.h - Pure .profraw writer for bpfcov gen --------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Turns the four coverage maps of one BPF object (bpfcov/Names.h) into the
+// raw profile that llvm-profdata of the LLVM that built the object reads.
+// No libbpf and no file I/O: bytes in, bytes out (gen.cpp does the I/O).
+//
+// USAGE:
+//   ProfRawInput In;
+//   if (parseCoverageMaps(Profc, Profd, Profn, CovMap, In, Err) ||
+//       writeProfRaw(In, Out, Err)) ... // Out: one raw profile, appended
+//===----------------------------------------------------------------------===//
+//
+// The raw profile, as written here (little-endian; every section starts and
+// ends 8-aligned). Field names and order are INSTR_PROF_RAW_HEADER and
+// INSTR_PROF_DATA of llvm/include/llvm/ProfileData/InstrProfData.inc of the
+// LLVM that produced the object; the version is a RUNTIME value taken from
+// .rodata.covmap (CF_RawVersion), never INSTR_PROF_RAW_VERSION of a header.
+//
+//   raw version 8 (LLVM 14, 15, 16)      raw version 10 (LLVM 19 ... 22)
+//   header, 11 x u64 = 88 bytes          header, 16 x u64 = 128 bytes
+//   +-----------------------------+      +-----------------------------+
+//   | Magic      0xff6c70726f665281|      | Magic                       |
+//   | Version    8                |      | Version    10               |
+//   | BinaryIdsSize               |      | BinaryIdsSize               |
+//   | DataSize   (records)        |      | NumData    (records)        |
+//   | PaddingBytesBeforeCounters 0|      | PaddingBytesBeforeCounters 0|
+//   | CountersSize (u64 counters) |      | NumCounters (u64 counters)  |
+//   | PaddingBytesAfterCounters 0 |      | PaddingBytesAfterCounters 0 |
+//   | NamesSize  (bytes)          |      | NumBitmapBytes              |
+//   | CountersDelta               |      | PaddingBytesAfterBitmapBytes|
+//   | NamesDelta 0                |      | NamesSize  (bytes)          |
+//   | ValueKindLast 1             |      | CountersDelta               |
+//   +-----------------------------+      | BitmapDelta                 |
+//                                        | NamesDelta 0                |
+//                                        | NumVTables 0                |
+//                                        | VNamesSize 0                |
+//                                        | ValueKindLast 2             |
+//                                        +-----------------------------+
+//   binary ids   BinaryIdsSize bytes: per id {u64 Len; u8 Id[Len]; zero
+//                padding to 8}. bpfcov stores ONE id per profile: the object
+//                name from .rodata.covmap (so `out` finds <name>.bpf.obj).
+//   data         DataSize records (INSTR_PROF_DATA), 48 bytes (v8) or 64 (v10):
+//                  v8:  NameRef u64 | FuncHash u64 | CounterPtr u64 |
+//                       FunctionPointer u64 (0) | Values u64 (0) |
+//                       NumCounters u32 | NumValueSites u16[2] (0)
+//                  v10: NameRef u64 | FuncHash u64 | CounterPtr u64 |
+//                       BitmapPtr u64 | FunctionPointer u64 (0) |
+//                       Values u64 (0) | NumCounters u32 |
+//                       NumValueSites u16[3] (0) | NumBitmapBytes u32
+//                       (alignas(8): 62 bytes of fields, 64 with padding)
+//   counters     CountersSize x u64 (record order, as in .data.profc)
+//   bitmap       v10 only: NumBitmapBytes bytes + padding to 8 (MC/DC)
+//   names        NamesSize bytes: the __llvm_prf_nm blob verbatim (zlib or
+//                not, as clang wrote it) + zero padding to 8
+//   vtables      v10: NumVTables = VNamesSize = 0, so nothing
+//   value data   nothing: every NumValueSites is 0
+//
+// Relative counter pointers (RawInstrProfReader::readRawCounts/advanceData):
+// the reader takes a record's counters at byte offset
+//     CounterPtr(record i) - (CountersDelta - i * sizeof(record))
+// of the counters section, i.e. CountersDelta shrinks by one record size per
+// record read. The runtime writes CountersDelta = &counters - &data; we do
+// the same with the file layout (CountersDelta = size of the data section),
+// so CounterPtr(i) = CountersDelta - i * RecordSize + CountersOffset(i).
+// BitmapPtr/BitmapDelta (v10) follow the same rule.
+//
+// Several objects: one complete raw profile per object, concatenated in one
+// file (each is a multiple of 8 bytes long). RawInstrProfReader reads the
+// next header where a profile's value data ends (readNextHeader) and
+// llvm-profdata merges all of them.
+//===----------------------------------------------------------------------===//
+#ifndef BPFCOV_CLI_PROFRAW_H
+#define BPFCOV_CLI_PROFRAW_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bpfcov {
+
+/// INSTR_PROF_RAW_MAGIC_64: "\xfflprofr\x81" read as a u64.
+inline constexpr uint64_t ProfRawMagic64 = 0xff6c70726f665281ULL;
+
+/// The layout facts of one supported raw-profile version.
+struct ProfRawLayout {
+  uint64_t Version;       ///< INSTR_PROF_RAW_VERSION
+  unsigned HeaderSize;    ///< bytes (8 x number of header fields)
+  unsigned RecordSize;    ///< sizeof(RawInstrProf::ProfileData<uint64_t>)
+  uint64_t ValueKindLast; ///< IPVK_Last of that LLVM
+  bool HasBitmap;         ///< BitmapPtr/NumBitmapBytes, bitmap section
+  bool HasVTables;        ///< NumVTables/VNamesSize header fields
+  const char *LLVMVersions; ///< human-readable, for messages
+};
+
+/// The layout of raw version \p Version, or null when unsupported.
+const ProfRawLayout *getProfRawLayout(uint64_t Version);
+/// "8 (LLVM 14-16), 10 (LLVM 19-22)", for error messages.
+std::string supportedProfRawVersions();
+
+/// One instrumented function (one .rodata.profd record).
+struct ProfRawFunction {
+  uint64_t NameRef = 0;        ///< MD5 of the PGO function name
+  uint64_t FuncHash = 0;       ///< CFG hash
+  uint64_t CountersOffset = 0; ///< byte offset into ProfRawInput::Counters
+  uint64_t NumCounters = 0;    ///< number of u64 counters (>= 1)
+  uint64_t BitmapOffset = 0;   ///< byte offset into ProfRawInput::Bitmap
+  uint64_t NumBitmapBytes = 0; ///< MC/DC bitmap bytes (0: none)
+};
+
+/// Everything one raw profile is written from.
+struct ProfRawInput {
+  uint64_t Version = 0;   ///< raw-profile version to write
+  uint64_t LLVMMajor = 0; ///< LLVM major of the producer (informational)
+  uint64_t Flags = 0;     ///< CovMapFlag* bits from .rodata.covmap
+  std::vector<ProfRawFunction> Functions;
+  std::vector<uint64_t> Counters; ///< the counters section
+  std::vector<uint8_t> Bitmap;    ///< the bitmap section (v10)
+  std::string Names;              ///< the __llvm_prf_nm blob
+  std::string ObjectName;         ///< binary id of the profile ("" = none)
+};
+
+/// Counter totals of one object, for gen's summary.
+struct ProfRawSummary {
+  uint64_t Functions = 0;
+  uint64_t Counters = 0;
+  uint64_t Total = 0; ///< sum of all counters (saturating)
+};
+ProfRawSummary summarize(const ProfRawInput &In);
+
+/// Fills \p In from the values of one object's four maps (key 0 of each,
+/// host byte order), validating the covmap magic, version and name, the
+/// profd size and every record's counter and bitmap ranges. Counters and
+/// bitmap bytes are gathered in record order. Returns 0, or -EINVAL with a
+/// message (lower-case, no period) in \p Err.
+int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
+                      const std::string &Profn, const std::string &CovMap,
+                      ProfRawInput &In, std::string &Err);
+
+/// Appends one raw profile of version In.Version to \p Out (whose size must
+/// be a multiple of 8, so concatenated profiles stay aligned). Returns 0, or
+/// -EINVAL with a message in \p Err (and \p Out unchanged).
+int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err);
+
+/// The object names (binary ids) of the raw profiles concatenated in
+/// \p Bytes, one per profile that has a printable one, in file order.
+/// Returns 0, or -EINVAL with a message in \p Err when \p Bytes is not a
+/// readable raw profile (names found before the damage are kept).
+int readProfRawObjectNames(const std::string &Bytes,
+                           std::vector<std::string> &Names, std::string &Err);
+/// Same, ignoring errors.
+std::vector<std::string> readProfRawObjectNames(const std::string &Bytes);
+
+} // namespace bpfcov
+
+#endif // BPFCOV_CLI_PROFRAW_H
