@@ -21,7 +21,7 @@
 //   raw version 8 (LLVM 14, 15, 16)      raw version 10 (LLVM 19 ... 22)
 //   header, 11 x u64 = 88 bytes          header, 16 x u64 = 128 bytes
 //   +-----------------------------+      +-----------------------------+
-//   | Magic      0xff6c70726f665281|      | Magic                       |
+//   | Magic      0xff6c70726f667281|      | Magic                       |
 //   | Version    8                |      | Version    10               |
 //   | BinaryIdsSize               |      | BinaryIdsSize               |
 //   | DataSize   (records)        |      | NumData    (records)        |
@@ -81,7 +81,7 @@
 namespace bpfcov {
 
 /// INSTR_PROF_RAW_MAGIC_64: "\xfflprofr\x81" read as a u64.
-inline constexpr uint64_t ProfRawMagic64 = 0xff6c70726f665281ULL;
+inline constexpr uint64_t ProfRawMagic64 = 0xff6c70726f667281ULL;
 
 /// The layout facts of one supported raw-profile version.
 struct ProfRawLayout {
