@@ -79,6 +79,10 @@ function(bpfcov_add_bpf_object)
   endif()
   set(_cflags -g -O2 -target bpf -D__TARGET_ARCH_${_target_arch}
               -I${_vmlinux_dir} -I${LIBBPF_INCLUDE_DIR})
+  # <linux/bpf.h> needs <asm/types.h>, kept in Debian's multiarch dir.
+  if(CMAKE_LIBRARY_ARCHITECTURE AND EXISTS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE})
+    list(APPEND _cflags -idirafter /usr/include/${CMAKE_LIBRARY_ARCHITECTURE})
+  endif()
   foreach(_inc ${A_INCLUDES})
     get_filename_component(_inc ${_inc} ABSOLUTE)
     list(APPEND _cflags -I${_inc})

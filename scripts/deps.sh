@@ -11,7 +11,9 @@ bpfcov_packages() {
     bpftool lcov libgtest-dev iproute2"
   local v
   for v in "$@"; do
-    pkgs+=" clang-$v llvm-$v llvm-$v-dev llvm-$v-tools libclang-rt-$v-dev"
+    pkgs+=" clang-$v llvm-$v llvm-$v-dev llvm-$v-tools"
+    # The profile runtime (native coverage in the differential tests).
+    if [ "$v" = 15 ]; then pkgs+=" libclang-common-15-dev"; else pkgs+=" libclang-rt-$v-dev"; fi
   done
   echo $pkgs
 }
