@@ -25,10 +25,12 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/Statistic.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DIBuilder.h"
 #include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/LLVMContext.h"
@@ -52,7 +54,7 @@ using namespace bpfcov;
 
 STATISTIC(NumFunctions, "Number of instrumented functions rewritten");
 STATISTIC(NumCounters, "Number of counters moved to .data.profc");
-STATISTIC(NumAtomicLoads, "Number of atomic counter loads made plain");
+STATISTIC(NumAtomicReads, "Number of atomic counter reads made plain");
 STATISTIC(NumStripped, "Number of profile-runtime globals and functions stripped");
 
 static cl::opt<std::string> ObjectNameOpt(
@@ -121,7 +123,7 @@ private:
   /// Moves counters (and MC/DC bitmaps) to .data.profc, computing offsets.
   void lowerCounters();
   /// Makes the atomic counter loads that -O2 leaves behind selectable.
-  void lowerAtomicCounterLoads();
+  void lowerAtomicCounterReads();
   /// Replaces each __profd_* with its scalar fields in .rodata.profd.
   void lowerData();
   /// Moves the name blob to .rodata.profn (or keeps it, for the .bpf.obj).
@@ -429,31 +431,68 @@ static void forEachInstructionUser(Constant *C,
   }
 }
 
-void BPFCovRewriter::lowerAtomicCounterLoads() {
-  // STEP 3b: with -fprofile-update=atomic, InstCombine turns an
-  // `atomicrmw add @__profc_f.., i64 0` whose addend folded to 0 into
-  //   %6 = load atomic i64, i64* ... @__profc_prog ... monotonic, align 8
-  // which the BPF backend cannot select ("Cannot select: AtomicLoad"). An
-  // aligned 8-byte load is single-copy atomic on BPF, so a plain load has the
-  // same meaning; an unused one is dropped. The adds themselves stay as is.
-  SmallVector<LoadInst *, 8> Loads;
+/// True for `atomicrmw` operations that leave memory unchanged (x | 0,
+/// x + 0, x & -1...): atomic reads in disguise.
+static bool isIdempotentRMW(const AtomicRMWInst *RMW) {
+  auto *C = dyn_cast<ConstantInt>(RMW->getValOperand());
+  if (!C)
+    return false;
+  switch (RMW->getOperation()) {
+  case AtomicRMWInst::Add:
+  case AtomicRMWInst::Sub:
+  case AtomicRMWInst::Or:
+  case AtomicRMWInst::Xor:
+    return C->isZero();
+  case AtomicRMWInst::And:
+    return C->isMinusOne();
+  default:
+    return false;
+  }
+}
+
+void BPFCovRewriter::lowerAtomicCounterReads() {
+  // STEP 3b: with -fprofile-update=atomic, -O2 turns the ternary's
+  // `atomicrmw add @__profc_f.., i64 0` (its addend folded to 0) into an
+  // atomic read of the counter:
+  //   %6 = load atomic i64, i64* ... @__profc_prog ... monotonic  (LLVM 14)
+  //   %6 = atomicrmw or ptr ... @__profc_prog ..., i64 0 monotonic (LLVM 16+)
+  // The BPF backend cannot select the first ("Cannot select: AtomicLoad")
+  // and turns the second into a BPF_ATOMIC OR that kernels before 5.12
+  // reject. An aligned 8-byte load is single-copy atomic on BPF, so a plain
+  // load means the same; an unused read is dropped. Adds stay as they are.
+  SmallVector<Instruction *, 8> Reads;
   auto Collect = [&](Instruction *I) {
-    if (auto *LI = dyn_cast<LoadInst>(I))
+    if (auto *LI = dyn_cast<LoadInst>(I)) {
       if (LI->isAtomic())
-        Loads.push_back(LI);
+        Reads.push_back(LI);
+    } else if (auto *RMW = dyn_cast<AtomicRMWInst>(I)) {
+      if (isIdempotentRMW(RMW))
+        Reads.push_back(RMW);
+    }
   };
   for (FunctionRecord &R : Records) {
     forEachInstructionUser(R.Counters, Collect);
     if (R.Bitmap)
       forEachInstructionUser(R.Bitmap, Collect);
   }
-  for (LoadInst *LI : Loads) {
-    ++NumAtomicLoads;
-    if (LI->use_empty()) {
-      LI->eraseFromParent();
+  for (Instruction *I : Reads) {
+    ++NumAtomicReads;
+    if (I->use_empty()) {
+      I->eraseFromParent();
       continue;
     }
-    LI->setAtomic(AtomicOrdering::NotAtomic);
+    if (auto *LI = dyn_cast<LoadInst>(I)) {
+      LI->setAtomic(AtomicOrdering::NotAtomic);
+      continue;
+    }
+    auto *RMW = cast<AtomicRMWInst>(I);
+    IRBuilder<> B(RMW);
+    // %6 = load i64, ptr getelementptr (... @__profc_prog ...), align 8
+    LoadInst *Load =
+        B.CreateAlignedLoad(RMW->getType(), RMW->getPointerOperand(),
+                            RMW->getAlign());
+    RMW->replaceAllUsesWith(Load);
+    RMW->eraseFromParent();
   }
 }
 
@@ -617,7 +656,7 @@ void BPFCovRewriter::emitUses() {
     return;
   GlobalVariable *List = M.getNamedGlobal("llvm.compiler.used");
   SmallVector<Constant *, 32> Members;
-  Type *PtrTy = PointerType::getUnqual(Type::getInt8Ty(Ctx));
+  Type *PtrTy = compat::getInt8PtrTy(Ctx);
   if (List) {
     if (auto *Init = dyn_cast_or_null<ConstantArray>(List->getInitializer()))
       for (Use &Op : Init->operands())
@@ -649,7 +688,7 @@ bool BPFCovRewriter::run() {
   if (!collectRecords())
     return true;
   lowerCounters();
-  lowerAtomicCounterLoads();
+  lowerAtomicCounterReads();
   lowerData();
   lowerNames();
   emitCovMap();

@@ -43,30 +43,11 @@ struct LegacyBPFCov : public ModulePass {
 };
 char LegacyBPFCov::ID = 0;
 
-#if LLVM_VERSION_MAJOR < 16
-/// With `-load`, opt never asks the plugin for its new-PM passes, so a
-/// legacy `-bpf-cov` flag could not run under the default new PM: ask opt
-/// for its legacy pipeline, unless the user chose one (-enable-new-pm=...).
-struct PreferLegacyPM {
-  PreferLegacyPM() {
-    auto &Opts = cl::getRegisteredOptions();
-    auto It = Opts.find("enable-new-pm");
-    if (It == Opts.end() || It->second->getNumOccurrences() > 0)
-      return;
-    if (auto *Opt = static_cast<cl::opt<bool> *>(It->second))
-      Opt->setValue(false);
-  }
-};
-#endif
-
 } // namespace
 
 static RegisterPass<LegacyBPFCov>
     X("bpf-cov", "Make coverage-instrumented BPF IR loadable (bpfcov)",
       /*CFGOnly=*/false, /*is_analysis=*/false);
-#if LLVM_VERSION_MAJOR < 16
-static PreferLegacyPM UseLegacyPMForLoad;
-#endif
 
 /// The plugin's registration: pipeline names for opt -passes=...
 llvm::PassPluginLibraryInfo getBPFCovPluginInfo() {

@@ -10,6 +10,7 @@
 #define BPFCOV_COMPAT_H
 
 #include "llvm/Config/llvm-config.h"
+#include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/Module.h"
 
 #if LLVM_VERSION_MAJOR >= 22
@@ -29,6 +30,15 @@ inline void moveToModuleEnd(llvm::GlobalVariable *GV) {
   M->insertGlobalVariable(GV);
 #else
   M->getGlobalList().push_back(GV);
+#endif
+}
+
+/// The `i8*` (typed, LLVM < 17) or `ptr` type of llvm.compiler.used members.
+inline llvm::PointerType *getInt8PtrTy(llvm::LLVMContext &Ctx) {
+#if LLVM_VERSION_MAJOR >= 17
+  return llvm::PointerType::getUnqual(Ctx);
+#else
+  return llvm::Type::getInt8PtrTy(Ctx);
 #endif
 }
 

@@ -64,10 +64,7 @@ for v in range(14, major + 1):
     config.available_features.add("llvm-%d-or-later" % v)
 if major < 15:
     config.available_features.add("typed-pointers")
-# opt runs legacy `-passname` flags by default up to LLVM 15; 16 needs
-# -enable-new-pm=0 and 17+ has no legacy pipeline.
-if major < 16:
-    config.available_features.add("legacy-pm")
+
 
 # Kernel features: tests that need them say REQUIRES: root, bpf, bpffs.
 if os.geteuid() == 0:
