@@ -32,6 +32,7 @@
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/Operator.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -55,6 +56,7 @@ using namespace bpfcov;
 STATISTIC(NumFunctions, "Number of instrumented functions rewritten");
 STATISTIC(NumCounters, "Number of counters moved to .data.profc");
 STATISTIC(NumAtomicReads, "Number of atomic counter reads made plain");
+STATISTIC(NumBitmapUpdates, "Number of MC/DC byte-wide atomic ORs widened");
 STATISTIC(NumStripped, "Number of profile-runtime globals and functions stripped");
 
 static cl::opt<std::string> ObjectNameOpt(
@@ -99,6 +101,7 @@ private:
   std::vector<FunctionRecord> Records;
   SmallVector<GlobalValue *, 32> NewUsed; ///< globals to keep alive
   StringSet<> TakenNames;
+  SmallVector<GlobalVariable *, 8> EmptyBitmaps; ///< [0 x i8] __profbm_*
 
   /// Reports bad input and stops: `error: bpf-cov: <Msg>`, exit 1. Not
   /// LLVMContext::emitError (opt would exit leaving an empty output file)
@@ -124,6 +127,10 @@ private:
   void lowerCounters();
   /// Makes the atomic counter loads that -O2 leaves behind selectable.
   void lowerAtomicCounterReads();
+  /// Pads MC/DC bitmaps to whole u64 words, for lowerAtomicBitmapUpdates.
+  void padBitmaps();
+  /// Turns byte-wide atomic ORs into the BPF's 64-bit atomic OR.
+  void lowerAtomicBitmapUpdates();
   /// Replaces each __profd_* with its scalar fields in .rodata.profd.
   void lowerData();
   /// Moves the name blob to .rodata.profn (or keeps it, for the .bpf.obj).
@@ -164,6 +171,19 @@ static GlobalVariable *findReferencedGlobal(Constant *C, StringRef Prefix) {
       if (GlobalVariable *GV = findReferencedGlobal(OpC, Prefix))
         return GV;
   return nullptr;
+}
+
+/// Calls \p Fn on every instruction that uses \p C, looking through
+/// constant expressions (typed-pointer GEPs and casts).
+static void forEachInstructionUser(Constant *C,
+                                   function_ref<void(Instruction *)> Fn) {
+  SmallVector<User *, 16> Users(C->users());
+  for (User *U : Users) {
+    if (auto *I = dyn_cast<Instruction>(U))
+      Fn(I);
+    else if (auto *CE = dyn_cast<ConstantExpr>(U))
+      forEachInstructionUser(CE, Fn);
+  }
 }
 
 /// Element count of an array-typed global, or 0.
@@ -343,9 +363,16 @@ bool BPFCovRewriter::collectRecords() {
     R.NameRef = NameRef->getZExtValue();
     R.FuncHash = Hash->getZExtValue();
     R.NumCounters = getArrayLength(Counters);
+    // MC/DC (-fcoverage-mcdc, LLVM 18+): the test-vector bitmap. Functions
+    // without decisions get a [0 x i8] one, which must go: the kernel
+    // rejects zero-sized BTF variables.
     R.Bitmap = findReferencedGlobal(Init, "__profbm_");
     if (R.Bitmap)
       R.NumBitmapBytes = getArrayLength(R.Bitmap);
+    if (R.Bitmap && !R.NumBitmapBytes)
+      EmptyBitmaps.push_back(R.Bitmap);
+    if (!R.NumBitmapBytes)
+      R.Bitmap = nullptr;
     R.Stem = sanitizeIdentifier(
         GV.getName().drop_front(std::char_traits<char>::length(DataPrefix)));
     Records.push_back(R);
@@ -418,16 +445,87 @@ void BPFCovRewriter::lowerCounters() {
       R.BitmapOffset = Place(R.Bitmap, "__profbm_" + R.Stem);
 }
 
-/// Calls \p Fn on every instruction that uses \p C, looking through
-/// constant expressions (typed-pointer GEPs and casts).
-static void forEachInstructionUser(Constant *C,
-                                   function_ref<void(Instruction *)> Fn) {
-  SmallVector<User *, 16> Users(C->users());
-  for (User *U : Users) {
-    if (auto *I = dyn_cast<Instruction>(U))
-      Fn(I);
-    else if (auto *CE = dyn_cast<ConstantExpr>(U))
-      forEachInstructionUser(CE, Fn);
+void BPFCovRewriter::padBitmaps() {
+  // STEP 3a: MC/DC test-vector bitmaps (-fcoverage-mcdc, LLVM 18+ only, so
+  // opaque pointers) grow to a multiple of 8 bytes, so that every byte has
+  // an aligned u64 word around it inside the bitmap:
+  //   @__profbm_f = private global [1 x i8] zeroinitializer, section ...
+  // becomes
+  //   @__profbm_f = private global [8 x i8] zeroinitializer, section ...
+  // NumBitmapBytes keeps the real size: gen writes only those bytes.
+  for (FunctionRecord &R : Records) {
+    if (!R.Bitmap || R.NumBitmapBytes % 8 == 0)
+      continue;
+    GlobalVariable *Old = R.Bitmap;
+    auto *AT = ArrayType::get(Type::getInt8Ty(Ctx), alignTo(R.NumBitmapBytes, 8));
+    auto *New = new GlobalVariable(M, AT, /*isConstant=*/false, Old->getLinkage(),
+                                   ConstantAggregateZero::get(AT), "", Old);
+    New->takeName(Old);
+    New->setSection(Old->getSection());
+    Old->replaceAllUsesWith(
+        ConstantExpr::getPointerBitCastOrAddrSpaceCast(New, Old->getType()));
+    Old->eraseFromParent();
+    R.Bitmap = New;
+  }
+}
+
+void BPFCovRewriter::lowerAtomicBitmapUpdates() {
+  // STEP 3c: with -fprofile-update=atomic, MC/DC sets test-vector bits with
+  //   atomicrmw or ptr getelementptr (i8, ptr @__profbm_f, i64 %Idx), i8 %Bit
+  // and BPF has no byte-wide atomics ("unsupported atomic operation"). The
+  // same update on the aligned little-endian u64 word that holds the byte:
+  //   %W = lshr i64 %Idx, 3                   ; word index
+  //   %S = shl i64 (and i64 %Idx, 7), 3        ; bit offset of the byte
+  //   %P = getelementptr i64, ptr @__profbm_f, i64 %W
+  //   atomicrmw or ptr %P, i64 (shl (zext %Bit), %S) monotonic, align 8
+  if (!M.getDataLayout().isLittleEndian())
+    return;
+  SmallVector<AtomicRMWInst *, 8> Updates;
+  for (FunctionRecord &R : Records)
+    if (R.Bitmap)
+      forEachInstructionUser(R.Bitmap, [&](Instruction *I) {
+        if (auto *RMW = dyn_cast<AtomicRMWInst>(I))
+          if (RMW->getValOperand()->getType()->isIntegerTy(8))
+            Updates.push_back(RMW);
+      });
+  // GEP instructions are users of the bitmap too: follow them once.
+  for (FunctionRecord &R : Records)
+    if (R.Bitmap)
+      for (User *U : R.Bitmap->users())
+        if (auto *GEP = dyn_cast<GetElementPtrInst>(U))
+          for (User *UU : GEP->users())
+            if (auto *RMW = dyn_cast<AtomicRMWInst>(UU))
+              if (RMW->getValOperand()->getType()->isIntegerTy(8))
+                Updates.push_back(RMW);
+  Type *I64 = Type::getInt64Ty(Ctx);
+  for (AtomicRMWInst *RMW : Updates) {
+    if (RMW->getOperation() != AtomicRMWInst::Or || !RMW->use_empty())
+      error("unsupported MC/DC bitmap update '" +
+            Twine(AtomicRMWInst::getOperationName(RMW->getOperation())) +
+            "' in function '" + RMW->getFunction()->getName() +
+            "': build with -fprofile-update=single or report it");
+    // Base bitmap and byte index of the address.
+    Value *Ptr = RMW->getPointerOperand();
+    Value *Base = Ptr;
+    Value *Idx = ConstantInt::get(I64, 0);
+    if (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
+      if (GEP->getNumIndices() != 1 ||
+          !GEP->getSourceElementType()->isIntegerTy(8))
+        error("unsupported MC/DC bitmap address in function '" +
+              RMW->getFunction()->getName() + "'");
+      Base = GEP->getPointerOperand();
+      Idx = GEP->getOperand(1);
+    }
+    IRBuilder<> B(RMW);
+    Idx = B.CreateZExtOrTrunc(Idx, I64);
+    Value *Word = B.CreateLShr(Idx, 3);
+    Value *Shift = B.CreateShl(B.CreateAnd(Idx, 7), 3);
+    Value *WordPtr = B.CreateGEP(I64, Base, Word);
+    Value *Bits = B.CreateShl(B.CreateZExt(RMW->getValOperand(), I64), Shift);
+    B.CreateAtomicRMW(AtomicRMWInst::Or, WordPtr, Bits, MaybeAlign(8),
+                      RMW->getOrdering());
+    RMW->eraseFromParent();
+    ++NumBitmapUpdates;
   }
 }
 
@@ -536,6 +634,12 @@ void BPFCovRewriter::lowerData() {
     R.Data->replaceAllUsesWith(UndefValue::get(R.Data->getType()));
     R.Data->eraseFromParent();
     R.Data = nullptr;
+  }
+  // Only the records referred to the empty bitmaps.
+  for (GlobalVariable *GV : EmptyBitmaps) {
+    GV->removeDeadConstantUsers();
+    if (GV->use_empty())
+      GV->eraseFromParent();
   }
 }
 
@@ -687,8 +791,10 @@ bool BPFCovRewriter::run() {
   stripProfileRuntime();
   if (!collectRecords())
     return true;
+  padBitmaps();
   lowerCounters();
   lowerAtomicCounterReads();
+  lowerAtomicBitmapUpdates();
   lowerData();
   lowerNames();
   emitCovMap();
