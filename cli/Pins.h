@@ -6,7 +6,7 @@
 //   <bpffs>/cov/<app>/<object>/{profc,profd,profn,covmap}
 // <app> is the base name of the application path given to run/gen; <object>
 // the object name the pass recorded in .rodata.covmap (a second load of the
-// same object gets "<object>.2", and so on).
+// same object gets "<object>-2", and so on: bpffs refuses names with a dot).
 //===----------------------------------------------------------------------===//
 #ifndef BPFCOV_CLI_PINS_H
 #define BPFCOV_CLI_PINS_H

@@ -1,4 +1,4 @@
-//===-- ProfRaw.h - Pure .profraw writer for bpfcov gen --------------------===//
+//===-- ProfRaw.h - Pure .profraw writer for bpfcov gen -------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
@@ -18,39 +18,44 @@
 // LLVM that produced the object; the version is a RUNTIME value taken from
 // .rodata.covmap (CF_RawVersion), never INSTR_PROF_RAW_VERSION of a header.
 //
-//   raw version 8 (LLVM 14, 15, 16)      raw version 10 (LLVM 19 ... 22)
-//   header, 11 x u64 = 88 bytes          header, 16 x u64 = 128 bytes
-//   +-----------------------------+      +-----------------------------+
-//   | Magic      0xff6c70726f667281|      | Magic                       |
-//   | Version    8                |      | Version    10               |
-//   | BinaryIdsSize               |      | BinaryIdsSize               |
-//   | DataSize   (records)        |      | NumData    (records)        |
-//   | PaddingBytesBeforeCounters 0|      | PaddingBytesBeforeCounters 0|
-//   | CountersSize (u64 counters) |      | NumCounters (u64 counters)  |
-//   | PaddingBytesAfterCounters 0 |      | PaddingBytesAfterCounters 0 |
-//   | NamesSize  (bytes)          |      | NumBitmapBytes              |
-//   | CountersDelta               |      | PaddingBytesAfterBitmapBytes|
-//   | NamesDelta 0                |      | NamesSize  (bytes)          |
-//   | ValueKindLast 1             |      | CountersDelta               |
-//   +-----------------------------+      | BitmapDelta                 |
-//                                        | NamesDelta 0                |
-//                                        | NumVTables 0                |
-//                                        | VNamesSize 0                |
-//                                        | ValueKindLast 2             |
-//                                        +-----------------------------+
+//   raw version 8 (LLVM 14, 15, 16)        raw version 10 (LLVM 19 ... 22)
+//   header: 11 x u64 = 88 bytes            header: 16 x u64 = 128 bytes
+//   off  field                             off  field
+//   0    Magic 0xff6c70726f667281          0    Magic
+//   8    Version 8                         8    Version 10
+//   16   BinaryIdsSize                     16   BinaryIdsSize
+//   24   DataSize (records)                24   NumData (records)
+//   32   PaddingBytesBeforeCounters 0      32   PaddingBytesBeforeCounters 0
+//   40   CountersSize (u64 counters)       40   NumCounters (u64 counters)
+//   48   PaddingBytesAfterCounters 0       48   PaddingBytesAfterCounters 0
+//   56   NamesSize (bytes)                 56   NumBitmapBytes
+//   64   CountersDelta                     64   PaddingBytesAfterBitmapBytes
+//   72   NamesDelta 0                      72   NamesSize (bytes)
+//   80   ValueKindLast 1                   80   CountersDelta
+//                                          88   BitmapDelta
+//                                          96   NamesDelta 0
+//                                          104  NumVTables 0
+//                                          112  VNamesSize 0
+//                                          120  ValueKindLast 2
+//
+//   then, each section in this order, each a multiple of 8 bytes:
 //   binary ids   BinaryIdsSize bytes: per id {u64 Len; u8 Id[Len]; zero
 //                padding to 8}. bpfcov stores ONE id per profile: the object
 //                name from .rodata.covmap (so `out` finds <name>.bpf.obj).
-//   data         DataSize records (INSTR_PROF_DATA), 48 bytes (v8) or 64 (v10):
-//                  v8:  NameRef u64 | FuncHash u64 | CounterPtr u64 |
-//                       FunctionPointer u64 (0) | Values u64 (0) |
-//                       NumCounters u32 | NumValueSites u16[2] (0)
-//                  v10: NameRef u64 | FuncHash u64 | CounterPtr u64 |
-//                       BitmapPtr u64 | FunctionPointer u64 (0) |
-//                       Values u64 (0) | NumCounters u32 |
-//                       NumValueSites u16[3] (0) | NumBitmapBytes u32
-//                       (alignas(8): 62 bytes of fields, 64 with padding)
-//   counters     CountersSize x u64 (record order, as in .data.profc)
+//   data         DataSize records (INSTR_PROF_DATA, RawInstrProf::ProfileData
+//                <uint64_t>), 48 bytes (v8) or 64 (v10); "0" = always zero:
+//                  off  v8                    off  v10
+//                  0    NameRef u64           0    NameRef u64
+//                  8    FuncHash u64          8    FuncHash u64
+//                  16   CounterPtr u64        16   CounterPtr u64
+//                  24   FunctionPointer 0     24   BitmapPtr u64
+//                  32   Values 0              32   FunctionPointer 0
+//                  40   NumCounters u32       40   Values 0
+//                  44   NumValueSites u16[2]  48   NumCounters u32
+//                                             52   NumValueSites u16[3]
+//                                             58   (2 bytes padding)
+//                                             60   NumBitmapBytes u32
+//   counters     CountersSize x u64, gathered in record order
 //   bitmap       v10 only: NumBitmapBytes bytes + padding to 8 (MC/DC)
 //   names        NamesSize bytes: the __llvm_prf_nm blob verbatim (zlib or
 //                not, as clang wrote it) + zero padding to 8
@@ -85,12 +90,12 @@ inline constexpr uint64_t ProfRawMagic64 = 0xff6c70726f667281ULL;
 
 /// The layout facts of one supported raw-profile version.
 struct ProfRawLayout {
-  uint64_t Version;       ///< INSTR_PROF_RAW_VERSION
-  unsigned HeaderSize;    ///< bytes (8 x number of header fields)
-  unsigned RecordSize;    ///< sizeof(RawInstrProf::ProfileData<uint64_t>)
-  uint64_t ValueKindLast; ///< IPVK_Last of that LLVM
-  bool HasBitmap;         ///< BitmapPtr/NumBitmapBytes, bitmap section
-  bool HasVTables;        ///< NumVTables/VNamesSize header fields
+  uint64_t Version;         ///< INSTR_PROF_RAW_VERSION
+  unsigned HeaderSize;      ///< bytes (8 x number of header fields)
+  unsigned RecordSize;      ///< sizeof(RawInstrProf::ProfileData<uint64_t>)
+  uint64_t ValueKindLast;   ///< IPVK_Last of that LLVM
+  bool HasBitmap;           ///< BitmapPtr/NumBitmapBytes, bitmap section
+  bool HasVTables;          ///< NumVTables/VNamesSize header fields
   const char *LLVMVersions; ///< human-readable, for messages
 };
 

@@ -1,2 +1,0 @@
-#include <gtest/gtest.h>
-TEST(Stub, Stub) { EXPECT_TRUE(true); }
