@@ -13,8 +13,8 @@ import lit.formats
 
 config.name = "bpfcov"
 config.test_format = lit.formats.ShTest(not lit_config.useValgrind)
-config.suffixes = [".ll", ".test", ".c"]
-config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.suffixes = [".ll", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "bpf-probe.c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.bpfcov_obj_root, "test")
 
@@ -66,21 +66,27 @@ if major < 15:
     config.available_features.add("typed-pointers")
 
 
+if config.bpfcov_build_examples:
+    config.available_features.add("examples")
+
 # Kernel features: tests that need them say REQUIRES: root, bpf, bpffs.
 if os.geteuid() == 0:
     config.available_features.add("root")
     if os.path.exists("/sys/kernel/btf/vmlinux") and os.path.exists("/sys/fs/bpf"):
         config.available_features.add("bpffs")
     # A tiny socket filter proves that the kernel loads BPF programs here.
+    # fentry and LSM programs: refused by some kernels (EPERM here).
     probe = os.path.join(config.bpfcov_obj_root, "test", "bpf-probe")
-    try:
-        out = subprocess.run([probe], capture_output=True, timeout=30)
+    for kind, feature in (("socket", "bpf"), ("fentry", "fentry"), ("lsm", "bpf-lsm")):
+        try:
+            out = subprocess.run([probe, kind], capture_output=True, timeout=30)
+        except OSError as e:
+            lit_config.note("BPF probe %s not run (%s): kernel tests skipped" % (probe, e))
+            break
         if out.returncode == 0:
-            config.available_features.add("bpf")
+            config.available_features.add(feature)
         else:
-            lit_config.note("BPF unavailable, kernel tests skipped: %s" %
-                            out.stderr.decode(errors="replace").strip())
-    except OSError as e:
-        lit_config.note("BPF probe %s not run (%s): kernel tests skipped" % (probe, e))
+            lit_config.note("%s programs unavailable, their tests are skipped: %s" %
+                            (kind, out.stderr.decode(errors="replace").strip()))
 else:
     lit_config.note("not root: kernel tests (REQUIRES: root) are skipped")

@@ -62,7 +62,7 @@ int diff_tp(struct sys_enter_lseek_ctx *ctx)
 
 	if ((bpf_get_current_pid_tgid() >> 32) != target_tgid)
 		return 0;
-	if ((long)ctx->fd != -1)
+	if ((int)ctx->fd != -1)
 		return 0;
 	diff_input_from_args(&in, ctx->offset, ctx->whence);
 	verdicts += diff_classify(&in);
