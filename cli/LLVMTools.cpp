@@ -37,6 +37,10 @@ static uint64_t readU64LE(const std::string &Bytes, size_t Off) {
   return V;
 }
 
+bool isIndexedProfile(const std::string &Bytes) {
+  return Bytes.size() >= 8 && readU64LE(Bytes, 0) == IndexedMagic;
+}
+
 int readRawProfileVersion(const std::string &Bytes, uint64_t &Version) {
   if (Bytes.size() < 16)
     return -EINVAL;
@@ -91,8 +95,8 @@ unsigned parseLLVMVersionMajor(const std::string &VersionText) {
   Pos += sizeof(Key) - 1;
   unsigned Major = 0;
   size_t Digits = 0;
-  while (Pos < VersionText.size() && Digits < 4 &&
-         VersionText[Pos] >= '0' && VersionText[Pos] <= '9') {
+  while (Pos < VersionText.size() && Digits < 4 && VersionText[Pos] >= '0' &&
+         VersionText[Pos] <= '9') {
     Major = Major * 10 + (VersionText[Pos++] - '0');
     ++Digits;
   }
@@ -122,8 +126,12 @@ std::vector<LLVMToolPair> toolCandidates(const ToolSearch &S) {
   std::vector<LLVMToolPair> Out;
   auto AddDir = [&Out](const std::string &Dir, const std::string &Suffix,
                        const std::string &Origin, unsigned Major) {
-    Out.push_back({joinPath(Dir, "llvm-profdata" + Suffix),
-                   joinPath(Dir, "llvm-cov" + Suffix), Origin, Major});
+    LLVMToolPair P{joinPath(Dir, "llvm-profdata" + Suffix),
+                   joinPath(Dir, "llvm-cov" + Suffix), Origin, Major};
+    for (const LLVMToolPair &Have : Out)
+      if (Have.ProfData == P.ProfData)
+        return; // e.g. the default dir is /usr/lib/llvm-N/bin
+    Out.push_back(std::move(P));
   };
   if (!S.LLVMBin.empty()) {
     AddDir(S.LLVMBin, "", "--llvm-bin", 0);
@@ -166,9 +174,8 @@ static bool isExecutableFile(const std::string &Path) {
 
 int findLLVMTools(const ToolSearch &S, uint64_t RawVersion, LLVMToolPair &Out,
                   std::string &Err) {
-  const std::string Need = "raw profile version " +
-                           std::to_string(RawVersion) + " (" + S.Majors.str() +
-                           ")";
+  const std::string Need = "raw profile version " + std::to_string(RawVersion) +
+                           " (" + S.Majors.str() + ")";
   for (LLVMToolPair C : toolCandidates(S)) {
     bool FromUser = C.Origin == "--llvm-bin";
     if (!isExecutableFile(C.ProfData) || !isExecutableFile(C.Cov)) {
@@ -187,8 +194,8 @@ int findLLVMTools(const ToolSearch &S, uint64_t RawVersion, LLVMToolPair &Out,
     if (FromUser) {
       if (C.Major && S.Majors.isKnown() && !S.Majors.contains(C.Major)) {
         Err = "'" + C.ProfData + "' is LLVM " + std::to_string(C.Major) +
-              " but " + Need + " needs " + S.Majors.str() +
-              ": pass another --llvm-bin";
+              " but raw profile version " + std::to_string(RawVersion) +
+              " needs " + S.Majors.str() + ": pass another --llvm-bin";
         return -ENOENT;
       }
       Out = C;
@@ -274,8 +281,7 @@ std::vector<std::string> exportArgv(const std::string &Cov, ReportFormat F,
                                     const std::vector<std::string> &Objects,
                                     bool SummaryOnly) {
   std::vector<std::string> Argv = {
-      Cov, "export",
-      F == ReportFormat::Lcov ? "-format=lcov" : "-format=text"};
+      Cov, "export", F == ReportFormat::Lcov ? "-format=lcov" : "-format=text"};
   if (SummaryOnly)
     Argv.push_back("-summary-only");
   Argv.push_back("-instr-profile=" + Profile);
@@ -380,8 +386,8 @@ int runTool(const std::vector<std::string> &Argv, const std::string &StdoutPath,
   while (::waitpid(Pid, &WStatus, 0) < 0)
     if (errno != EINTR)
       return -errno;
-  R.Status = WIFEXITED(WStatus) ? WEXITSTATUS(WStatus)
-                                : 128 + WTERMSIG(WStatus);
+  R.Status =
+      WIFEXITED(WStatus) ? WEXITSTATUS(WStatus) : 128 + WTERMSIG(WStatus);
   return 0;
 }
 
@@ -390,11 +396,10 @@ std::string shellJoin(const std::vector<std::string> &Argv) {
   for (const std::string &A : Argv) {
     if (!Out.empty())
       Out += ' ';
-    bool Plain = !A.empty() &&
-                 A.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                     "0123456789-_=./:,+@%") ==
-                     std::string::npos;
+    bool Plain = !A.empty() && A.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                   "0123456789-_=./:,+@%") ==
+                                   std::string::npos;
     if (Plain) {
       Out += A;
       continue;
@@ -608,14 +613,30 @@ private:
         break;
       char E = S[Pos++];
       switch (E) {
-      case '"': Out += '"'; break;
-      case '\\': Out += '\\'; break;
-      case '/': Out += '/'; break;
-      case 'b': Out += '\b'; break;
-      case 'f': Out += '\f'; break;
-      case 'n': Out += '\n'; break;
-      case 'r': Out += '\r'; break;
-      case 't': Out += '\t'; break;
+      case '"':
+        Out += '"';
+        break;
+      case '\\':
+        Out += '\\';
+        break;
+      case '/':
+        Out += '/';
+        break;
+      case 'b':
+        Out += '\b';
+        break;
+      case 'f':
+        Out += '\f';
+        break;
+      case 'n':
+        Out += '\n';
+        break;
+      case 'r':
+        Out += '\r';
+        break;
+      case 't':
+        Out += '\t';
+        break;
       case 'u': {
         uint32_t CP;
         if (!hex4(CP))
@@ -771,49 +792,70 @@ static size_t commonDirPrefix(const std::vector<FileSummary> &Files) {
   return Prefix.size();
 }
 
-static std::string formatCell(const CoverageCount &C) {
-  char Buf[96];
-  std::string Frac = std::to_string(C.Covered) + "/" + std::to_string(C.Count);
-  if (C.Count)
-    std::snprintf(Buf, sizeof(Buf), "%s %7.2f%%", Frac.c_str(), C.percent());
-  else
-    std::snprintf(Buf, sizeof(Buf), "%s %8s", Frac.c_str(), "-");
-  return Buf;
+/// Columns on a terminal: UTF-8 continuation bytes take none.
+static size_t displayWidth(const std::string &S) {
+  size_t W = 0;
+  for (unsigned char C : S)
+    W += (C & 0xc0) != 0x80;
+  return W;
 }
 
 static std::string pad(const std::string &S, size_t Width, bool Right) {
-  if (S.size() >= Width)
+  size_t W = displayWidth(S);
+  if (W >= Width)
     return S;
-  std::string Fill(Width - S.size(), ' ');
+  std::string Fill(Width - W, ' ');
   return Right ? Fill + S : S + Fill;
 }
 
 std::string formatSummaryTable(const CoverageSummary &S) {
   static const char *Header[NumMetrics] = {"Functions", "Lines", "Regions",
                                            "Branches"};
+  const size_t PctWidth = 7; // "100.00%"
   size_t Cut = commonDirPrefix(S.Files);
-  std::vector<std::vector<std::string>> Rows;
-  Rows.push_back({"Filename"});
-  for (const char *H : Header)
-    Rows.back().push_back(H);
-  auto AddRow = [&Rows](const std::string &Name, const FileSummary &F) {
-    Rows.push_back({Name});
-    for (const CoverageCount &C : F.Counts)
-      Rows.back().push_back(formatCell(C));
-  };
+  std::vector<const FileSummary *> Rows;
   for (const FileSummary &F : S.Files)
-    AddRow(F.Filename.substr(Cut), F);
-  AddRow("TOTAL", S.Totals);
+    Rows.push_back(&F);
+  Rows.push_back(&S.Totals);
+  auto Name = [&](const FileSummary *F) {
+    return F == &S.Totals ? F->Filename : F->Filename.substr(Cut);
+  };
+  auto Frac = [](const CoverageCount &C) {
+    return std::to_string(C.Covered) + "/" + std::to_string(C.Count);
+  };
+  auto Pct = [](const CoverageCount &C) {
+    char Buf[32];
+    if (!C.Count)
+      return std::string("-");
+    std::snprintf(Buf, sizeof(Buf), "%.2f%%", C.percent());
+    return std::string(Buf);
+  };
 
-  std::vector<size_t> Width(1 + NumMetrics, 0);
-  for (const auto &R : Rows)
-    for (size_t I = 0; I < R.size(); ++I)
-      Width[I] = std::max(Width[I], R[I].size());
-  std::string Out;
-  for (const auto &R : Rows) {
-    std::string Line = pad(R[0], Width[0], /*Right=*/false);
-    for (size_t I = 1; I < R.size(); ++I)
-      Line += "  " + pad(R[I], Width[I], /*Right=*/true);
+  // Each metric is two right-aligned columns, covered/count and percent,
+  // under one header.
+  size_t NameWidth = displayWidth("Filename");
+  size_t FracWidth[NumMetrics];
+  for (unsigned M = 0; M < NumMetrics; ++M)
+    FracWidth[M] = 0;
+  for (const FileSummary *F : Rows) {
+    NameWidth = std::max(NameWidth, displayWidth(Name(F)));
+    for (unsigned M = 0; M < NumMetrics; ++M)
+      FracWidth[M] = std::max(FracWidth[M], Frac(F->Counts[M]).size());
+  }
+  for (unsigned M = 0; M < NumMetrics; ++M)
+    FracWidth[M] = std::max(FracWidth[M],
+                            std::strlen(Header[M]) -
+                                std::min(std::strlen(Header[M]), PctWidth + 1));
+
+  std::string Out = pad("Filename", NameWidth, /*Right=*/false);
+  for (unsigned M = 0; M < NumMetrics; ++M)
+    Out += "  " + pad(Header[M], FracWidth[M] + 1 + PctWidth, /*Right=*/true);
+  Out += "\n";
+  for (const FileSummary *F : Rows) {
+    std::string Line = pad(Name(F), NameWidth, /*Right=*/false);
+    for (unsigned M = 0; M < NumMetrics; ++M)
+      Line += "  " + pad(Frac(F->Counts[M]), FracWidth[M], true) + " " +
+              pad(Pct(F->Counts[M]), PctWidth, true);
     Out += Line + "\n";
   }
   return Out;

@@ -32,6 +32,13 @@ inline constexpr uint64_t RawMagic64 = 0xff6c70726f667281ULL;
 /// INSTR_PROF_RAW_MAGIC_32: "\xfflprofR\x81" as a u64.
 inline constexpr uint64_t RawMagic32 = 0xff6c70726f665281ULL;
 
+/// IndexedInstrProf::Magic, which reads "\xfflprofi\x81" on disk
+/// (llvm-profdata's output, .profdata).
+inline constexpr uint64_t IndexedMagic = 0x8169666f72706cffULL;
+
+/// True if \p Bytes starts like an indexed profile (.profdata).
+bool isIndexedProfile(const std::string &Bytes);
+
 /// Reads the format version (variant bits masked off) from the header of the
 /// raw profile \p Bytes, in either byte order. Returns 0, or -EINVAL when
 /// \p Bytes is not a raw profile.
@@ -70,11 +77,11 @@ struct LLVMToolPair {
 
 /// Inputs of the search, so that the search order is a pure function.
 struct ToolSearch {
-  std::string LLVMBin;     ///< --llvm-bin=DIR; when set, the only candidate
-  std::string DefaultBin;  ///< the LLVM bpfcov was built with
-  std::string PathEnv;     ///< $PATH
+  std::string LLVMBin;    ///< --llvm-bin=DIR; when set, the only candidate
+  std::string DefaultBin; ///< the LLVM bpfcov was built with
+  std::string PathEnv;    ///< $PATH
   std::string SystemRoot = "/usr/lib"; ///< holds llvm-N/bin (Debian, Ubuntu)
-  LLVMMajorRange Majors;   ///< what the raw profile needs
+  LLVMMajorRange Majors;               ///< what the raw profile needs
 };
 
 /// Candidates in search order, without touching the file system:

@@ -22,12 +22,20 @@
 
 namespace bpfcov {
 
+std::string pinComponent(std::string Name) {
+  for (char &C : Name)
+    if (C == '/' || C == '.')
+      C = '_';
+  return Name.empty() ? std::string("object") : Name;
+}
+
 std::string appName(const std::string &AppPath) {
   std::string P = AppPath;
   while (P.size() > 1 && P.back() == '/')
     P.pop_back();
   size_t Slash = P.rfind('/');
-  return Slash == std::string::npos ? P : P.substr(Slash + 1);
+  std::string Base = Slash == std::string::npos ? P : P.substr(Slash + 1);
+  return Base.empty() ? Base : pinComponent(Base);
 }
 
 std::string appPinDir(const std::string &App) {

@@ -16,7 +16,11 @@
 
 namespace bpfcov {
 
-/// `./cov/raw_enter` -> `raw_enter`.
+/// A name usable as one bpffs path component: bpffs refuses names with a
+/// dot, so '.' and '/' become '_' ("" becomes "object").
+std::string pinComponent(std::string Name);
+/// `./cov/raw_enter` -> `raw_enter`, `./app.v2` -> `app_v2` (pinComponent);
+/// "" when the path has no base name ("/").
 std::string appName(const std::string &AppPath);
 /// <bpffs>/cov/<app>
 std::string appPinDir(const std::string &App);

@@ -29,7 +29,7 @@ namespace {
 /// we test on, so it is refused rather than written untested.
 const ProfRawLayout ProfRawLayouts[] = {
     // Version, HeaderSize, RecordSize, ValueKindLast, Bitmap, VTables
-    {8, 11 * 8, 48, 1, false, false, "LLVM 14-16"},
+    {8, 11 * 8, 48, 1, false, false, "LLVM 14-17"},
     {10, 16 * 8, 64, 2, true, true, "LLVM 19-22"},
 };
 

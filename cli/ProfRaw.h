@@ -101,7 +101,7 @@ struct ProfRawLayout {
 
 /// The layout of raw version \p Version, or null when unsupported.
 const ProfRawLayout *getProfRawLayout(uint64_t Version);
-/// "8 (LLVM 14-16), 10 (LLVM 19-22)", for error messages.
+/// "8 (LLVM 14-17), 10 (LLVM 19-22)", for error messages.
 std::string supportedProfRawVersions();
 
 /// One instrumented function (one .rodata.profd record).

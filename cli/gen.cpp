@@ -51,7 +51,7 @@ const char GenDoc[] =
     "Reads <bpffs>/cov/<app>/<object>/{profc,profd,profn,covmap}, pinned by\n"
     "'bpfcov run APP', where <app> is the base name of APP; works while APP\n"
     "still runs. Each object becomes one raw profile of the version the LLVM\n"
-    "that built it reads (8 for LLVM 14-16, 10 for LLVM 19-22), all\n"
+    "that built it reads (8 for LLVM 14-17, 10 for LLVM 19-22), all\n"
     "concatenated in one file; llvm-profdata merge reads them all. The\n"
     "output is replaced atomically: on failure it is left as it was.\n"
     "\n"

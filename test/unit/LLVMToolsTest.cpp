@@ -182,6 +182,21 @@ TEST(LLVMToolsSearch, Order) {
   EXPECT_EQ(C[0].Origin, "default");
 }
 
+TEST(LLVMToolsSearch, EachPathOnce) {
+  ToolSearch S;
+  S.DefaultBin = "/usr/lib/llvm-15/bin";
+  S.PathEnv = "/usr/bin:/usr/bin";
+  S.Majors = llvmMajorsForRawVersion(8);
+  EXPECT_EQ(
+      profdataPaths(toolCandidates(S)),
+      (Argv{"/usr/lib/llvm-15/bin/llvm-profdata",
+            "/usr/lib/llvm-17/bin/llvm-profdata",
+            "/usr/lib/llvm-16/bin/llvm-profdata",
+            "/usr/lib/llvm-14/bin/llvm-profdata", "/usr/bin/llvm-profdata-17",
+            "/usr/bin/llvm-profdata-16", "/usr/bin/llvm-profdata-15",
+            "/usr/bin/llvm-profdata-14", "/usr/bin/llvm-profdata"}));
+}
+
 TEST(LLVMToolsSearch, OpenEndedRangeTriesTen) {
   ToolSearch S;
   S.Majors = llvmMajorsForRawVersion(11);

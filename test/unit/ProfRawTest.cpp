@@ -356,7 +356,7 @@ TEST(ProfRawLayout, SupportedVersions) {
   EXPECT_TRUE(V10->HasBitmap && V10->HasVTables);
   for (uint64_t V : {0, 5, 7, 9, 11})
     EXPECT_EQ(nullptr, getProfRawLayout(V)) << "version " << V;
-  EXPECT_EQ("8 (LLVM 14-16), 10 (LLVM 19-22)", supportedProfRawVersions());
+  EXPECT_EQ("8 (LLVM 14-17), 10 (LLVM 19-22)", supportedProfRawVersions());
 }
 
 //===-- Golden bytes ------------------------------------------------------===//
@@ -501,7 +501,7 @@ TEST(ProfRawWrite, RejectsBadInput) {
   std::string Out, Err;
   ProfRawInput In = twoFunctions(9);
   EXPECT_EQ(-EINVAL, writeProfRaw(In, Out, Err));
-  EXPECT_EQ("unsupported raw profile version 9: bpfcov writes 8 (LLVM 14-16), "
+  EXPECT_EQ("unsupported raw profile version 9: bpfcov writes 8 (LLVM 14-17), "
             "10 (LLVM 19-22)",
             Err);
   In = twoFunctions(8);
@@ -589,7 +589,7 @@ TEST(ProfRawParse, Errors) {
        "not written by this version of the bpfcov pass"},
       {"version 9", [](Maps &M) { M.CovMap = covMap(9, "obj"); },
        "unsupported raw profile version 9 (object built with LLVM 19): "
-       "bpfcov writes 8 (LLVM 14-16), 10 (LLVM 19-22)"},
+       "bpfcov writes 8 (LLVM 14-17), 10 (LLVM 19-22)"},
       {"empty name", [](Maps &M) { M.CovMap = covMap(8, ""); },
        "object name in covmap is empty"},
       {"unterminated name",
@@ -648,7 +648,7 @@ TEST(ProfRawRead, ObjectNamesErrors) {
   V9[8] = 9;
   Names.clear();
   EXPECT_EQ(-EINVAL, readProfRawObjectNames(V9, Names, Err));
-  EXPECT_EQ("raw profile version 9 at byte 0: bpfcov reads 8 (LLVM 14-16), "
+  EXPECT_EQ("raw profile version 9 at byte 0: bpfcov reads 8 (LLVM 14-17), "
             "10 (LLVM 19-22)",
             Err);
 }

@@ -6,7 +6,8 @@ Used by the differential tests: the same header compiled into BPF programs
 (run in the kernel under bpfcov) and natively (clang's own coverage). For
 every function with regions in FILE (static functions are named
 `<main file>:<fn>`, so the prefix is dropped), each region's and each
-branch's counts must be equal. Prints one line per kind and every mismatch;
+branch's counts must be equal, and so must each MC/DC record (which
+conditions are independently covered) when the profiles have them. Prints one line per kind and every mismatch;
 exits 1 on any difference or if nothing was compared.
 
 USAGE: compare.py FILE BPF.json NATIVE.json
@@ -29,9 +30,12 @@ def functions(path, suffix):
         # branch: [l1, c1, l2, c2, true_count, false_count, file_id, ...]
         branches = [tuple(b[:6]) for b in fn["branches"]
                     if files[b[6]].endswith(suffix)]
+        # mcdc: [l1, c1, l2, c2, file_id, expanded_file_id, [covered...]]
+        mcdc = [(tuple(m[:4]), tuple(m[-1])) for m in fn.get("mcdc_records", [])
+                if files[m[4]].endswith(suffix)]
         if regions or branches:
             assert name not in out, "duplicate function %s in %s" % (name, path)
-            out[name] = (sorted(regions), sorted(branches))
+            out[name] = (sorted(regions), sorted(branches), sorted(mcdc))
     return out
 
 
@@ -44,9 +48,10 @@ def main():
     if sorted(bpf) != sorted(native):
         print("functions differ: bpf %s, native %s" % (sorted(bpf), sorted(native)))
         ok = False
-    stats = {"regions": [0, 0], "branches": [0, 0]}
+    kinds = ((0, "regions"), (1, "branches"), (2, "mcdc records"))
+    stats = {kind: [0, 0] for _, kind in kinds}
     for name in sorted(set(bpf) & set(native)):
-        for idx, kind in ((0, "regions"), (1, "branches")):
+        for idx, kind in kinds:
             b, n = bpf[name][idx], native[name][idx]
             stats[kind][1] += len(n)
             stats[kind][0] += sum(1 for x, y in zip(b, n) if x == y)
@@ -58,8 +63,9 @@ def main():
                 if len(b) != len(n):
                     print("%s: %d %s in bpf, %d native" % (name, len(b), kind, len(n)))
     print("functions: %d" % len(native))
-    for kind in ("regions", "branches"):
-        print("%s equal: %d/%d" % (kind, stats[kind][0], stats[kind][1]))
+    for _, kind in kinds:
+        if kind != "mcdc records" or stats[kind][1]:
+            print("%s equal: %d/%d" % (kind, stats[kind][0], stats[kind][1]))
     if not native or stats["regions"][1] == 0:
         print("nothing compared")
         ok = False

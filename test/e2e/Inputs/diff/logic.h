@@ -45,6 +45,17 @@ static __attribute__((noinline)) unsigned int diff_sum(const struct diff_input *
 	return s;
 }
 
+/* One decision of six conditions: with -fcoverage-mcdc its test-vector
+ * bitmap spans several bytes, indexed at run time. */
+static __attribute__((noinline)) int diff_policy(const struct diff_input *in)
+{
+	if ((in->vals[0] > 5 && in->vals[1] < 100) ||
+	    (in->flags & 2u && in->len != 4) ||
+	    (in->kind > 8 && in->vals[2] == 0))
+		return 1;
+	return 0;
+}
+
 /* switch with fallthrough and default */
 static __attribute__((noinline)) int diff_classify(const struct diff_input *in)
 {
@@ -52,7 +63,7 @@ static __attribute__((noinline)) int diff_classify(const struct diff_input *in)
 
 	switch (in->kind) {
 	case 0:
-		verdict = 1;
+		verdict = 1 + diff_policy(in);
 		break;
 	case 1:
 	case 2:
@@ -66,7 +77,7 @@ static __attribute__((noinline)) int diff_classify(const struct diff_input *in)
 		verdict += 10;
 		break;
 	default:
-		verdict = (int)(diff_mix(in->kind, in->len) & 7u);
+		verdict = (int)(diff_mix(in->kind, in->len) & 7u) + diff_policy(in);
 		break;
 	}
 	while (verdict > 12)
