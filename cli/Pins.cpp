@@ -74,22 +74,26 @@ int ensureBpffs(bool Mount) {
   return -Err;
 }
 
-std::vector<std::string> listObjectDirs(const std::string &App) {
-  std::vector<std::string> Dirs;
-  std::string Base = appPinDir(App);
-  DIR *D = opendir(Base.c_str());
+int listSubdirs(const std::string &Dir, std::vector<std::string> &Out) {
+  DIR *D = opendir(Dir.c_str());
   if (!D)
-    return Dirs;
+    return -errno;
   while (dirent *E = readdir(D)) {
     if (E->d_name[0] == '.')
       continue;
-    std::string P = Base + "/" + E->d_name;
+    std::string P = Dir + "/" + E->d_name;
     struct stat St;
     if (stat(P.c_str(), &St) == 0 && S_ISDIR(St.st_mode))
-      Dirs.push_back(P);
+      Out.push_back(P);
   }
   closedir(D);
-  std::sort(Dirs.begin(), Dirs.end());
+  std::sort(Out.begin(), Out.end());
+  return 0;
+}
+
+std::vector<std::string> listObjectDirs(const std::string &App) {
+  std::vector<std::string> Dirs;
+  listSubdirs(appPinDir(App), Dirs);
   return Dirs;
 }
 

@@ -31,6 +31,9 @@ bool isBpffs(const std::string &Path);
 /// Makes sure bpffsRoot() is a bpffs, mounting it when \p Mount and missing.
 /// Returns 0 or a negative errno (after printing the error).
 int ensureBpffs(bool Mount);
+/// Appends the subdirectories of \p Dir (full paths, sorted, no dot
+/// entries) to \p Out. Returns 0 or -errno when \p Dir cannot be read.
+int listSubdirs(const std::string &Dir, std::vector<std::string> &Out);
 /// Object directories under appPinDir(App), sorted; empty if none.
 std::vector<std::string> listObjectDirs(const std::string &App);
 /// Creates \p Dir and its parents (mode 0700). Returns 0 or -errno.

@@ -181,24 +181,6 @@ int readPinnedMap(const std::string &Path, std::string &Out) {
   return 0;
 }
 
-/// Sorted sub-directories of \p Dir. Returns 0 or -errno.
-int listSubdirs(const std::string &Dir, std::vector<std::string> &Out) {
-  DIR *D = opendir(Dir.c_str());
-  if (!D)
-    return -errno;
-  while (dirent *E = readdir(D)) {
-    if (E->d_name[0] == '.')
-      continue;
-    std::string P = Dir + "/" + E->d_name;
-    struct stat St;
-    if (stat(P.c_str(), &St) == 0 && S_ISDIR(St.st_mode))
-      Out.push_back(P);
-  }
-  closedir(D);
-  std::sort(Out.begin(), Out.end());
-  return 0;
-}
-
 /// Collects the maps of every object, from bpffs or from a dump directory.
 int readAllObjects(const GenOptions &O, const std::string &App,
                    std::vector<ObjectMaps> &Objects) {
