@@ -30,9 +30,14 @@ def functions(path, suffix):
         # branch: [l1, c1, l2, c2, true_count, false_count, file_id, ...]
         branches = [tuple(b[:6]) for b in fn["branches"]
                     if files[b[6]].endswith(suffix)]
-        # mcdc: [l1, c1, l2, c2, file_id, expanded_file_id, [covered...]]
-        mcdc = [(tuple(m[:4]), tuple(m[-1])) for m in fn.get("mcdc_records", [])
-                if files[m[4]].endswith(suffix)]
+        # mcdc: [l1, c1, l2, c2, <ids: LLVM 19 and 22 differ>, [covered...],
+        # (LLVM 22:) [test vectors...]]: the position, then everything from
+        # the first list on (which conditions are covered, and how).
+        mcdc = []
+        for m in fn.get("mcdc_records", []):
+            first_list = next(i for i, x in enumerate(m) if isinstance(x, list))
+            if regions or branches:
+                mcdc.append((tuple(m[:4]), json.dumps(m[first_list:], sort_keys=True)))
         if regions or branches:
             assert name not in out, "duplicate function %s in %s" % (name, path)
             out[name] = (sorted(regions), sorted(branches), sorted(mcdc))
