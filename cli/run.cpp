@@ -2,17 +2,19 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// Runs APP under ptrace but stops it only on bpf(): a seccomp filter traps the
-// bpf() commands that create or freeze maps or load programs and allows every
-// other syscall (the original stopped on all of them: ~80x on 200k getppid()).
-// New maps named after the Names.h coverage sections are grouped per object
-// (BTF id) and pinned under <bpffs>/cov/<app>/<object>/ once .rodata.covmap
-// holds bpfcov's magic. Fork, vfork, clone and exec are followed; syscalls are
-// decoded with PTRACE_GET_SYSCALL_INFO (no per-architecture register code).
+// Runs APP and sees the bpf() calls of its process tree in one of two modes.
+// Preload (dynamically linked APP): libbpfcov-preload.so in LD_PRELOAD reports
+// map creations, freezes and program loads on a unix socket; other syscalls
+// cost nothing. Ptrace (static or setuid APP, --trace=ptrace): a seccomp filter
+// stops APP on those bpf() commands only, decoded with PTRACE_GET_SYSCALL_INFO
+// (no per-architecture register code). Both feed onBpfResult(): coverage maps
+// (Names.h) are grouped per object (BTF id) and pinned under
+// <bpffs>/cov/<app>/<object>/ once .rodata.covmap holds bpfcov's magic.
 //
-// USAGE: sudo bpfcov run ./app [ARGS...]
+// USAGE: sudo bpfcov run [--trace=auto|preload|ptrace] ./app [ARGS...]
 //===----------------------------------------------------------------------===//
 #include "Pins.h"
+#include "PreloadProtocol.h"
 #include "main.h"
 
 #include "bpfcov/Names.h"
@@ -32,16 +34,27 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <functional>
+#include <link.h>
+#include <linux/magic.h>
 #include <map>
+#include <poll.h>
 #include <set>
 #include <string>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <vector>
 
@@ -82,29 +95,44 @@ const char RunDoc[] =
     "<bpffs>/cov/<app>/<object>/{profc,profd,profn,covmap}, where <app> is "
     "the base name of APP and <object> the name of the BPF object (dots "
     "become '_'; a second object of the same name gets <object>-2, and so "
-    "on). Only the bpf() calls that create or freeze maps or load programs "
-    "stop APP; its other syscalls are never stopped. SIGINT and SIGTERM "
-    "sent to bpfcov "
-    "are passed on to APP; the pins stay when APP exits, for "
-    "'bpfcov gen APP'.\v"
+    "on). Only bpf() calls are watched: APP's other syscalls are never "
+    "stopped. SIGINT and SIGTERM sent to bpfcov are passed on to APP; the pins "
+    "stay when APP exits, for 'bpfcov gen APP'.\v"
+    "Trace modes: 'preload' puts a library in LD_PRELOAD that reports the "
+    "bpf() calls made through libc's syscall() (libbpf does), at no cost to "
+    "other syscalls; programs that are statically linked, or that APP starts "
+    "without LD_PRELOAD, are not seen. 'ptrace' stops APP with a seccomp "
+    "filter on the bpf() calls that create or freeze maps or load programs: "
+    "it sees every process, and each syscall costs ~30 ns more. 'auto' "
+    "chooses preload when APP (or its script's interpreter) is a dynamically "
+    "linked program, not setuid, setgid or with file capabilities, else "
+    "ptrace; -v says which.\n"
+    "\n"
     "Options after APP belong to APP. The exit status is APP's (its exit "
     "code, or 128+N when signal N killed it); 127 when APP is not found, 126 "
     "when it cannot be executed; 1 when APP succeeded but no instrumented BPF "
     "object was loaded or pinning failed, or pins of an earlier run of APP "
-    "exist (see --force). Needs root, or CAP_BPF, CAP_SYS_ADMIN and "
-    "CAP_SYS_PTRACE.\n"
+    "exist (see --force). Needs root, or CAP_BPF, CAP_SYS_ADMIN and (ptrace "
+    "mode) CAP_SYS_PTRACE.\n"
     "\n"
     "Examples:\n"
     "  sudo bpfcov run ./app --iface eth0\n"
     "  sudo bpfcov run --force ./app      # replace the pins of a previous "
     "run\n"
-    "  sudo bpfcov -j run sh -c './setup && ./app'";
+    "  sudo bpfcov -j run sh -c './setup && ./app'\n"
+    "  sudo bpfcov run --trace=ptrace ./static-app";
 
-constexpr int UsageKey = 0x100; // long option only
+constexpr int UsageKey = 0x100; // long options only
+constexpr int TraceKey = 0x101;
+
+/// How run sees APP's bpf() calls.
+enum class TraceMode { Auto, Preload, Ptrace };
 
 const argp_option RunOptions[] = {
     {"force", 'f', nullptr, 0,
      "Replace the pins of an earlier run of APP instead of refusing", 0},
+    {"trace", TraceKey, "MODE", 0,
+     "How to see APP's bpf() calls: auto (default), preload or ptrace", 0},
     {"help", 'h', nullptr, 0, "Show this help", 0},
     {"usage", UsageKey, nullptr, 0, "Show a short usage message", 0},
     {nullptr, 0, nullptr, 0, nullptr, 0},
@@ -112,17 +140,33 @@ const argp_option RunOptions[] = {
 
 struct RunArgs {
   bool Force = false;
+  TraceMode Trace = TraceMode::Auto;
   bool Help = false;
   bool Usage = false;
   int AppIndex = -1; ///< index of APP in argv; the rest are its ARGS
   bool Reported = false;
 };
 
-error_t parseRun(int Key, char *, argp_state *State) {
+#define RUN_USAGE "[--force] [--trace=MODE] " HELP_SPEC_APP
+
+error_t parseRun(int Key, char *Arg, argp_state *State) {
   auto *A = static_cast<RunArgs *>(State->input);
   switch (Key) {
   case 'f':
     A->Force = true;
+    break;
+  case TraceKey:
+    if (std::strcmp(Arg, "auto") == 0) {
+      A->Trace = TraceMode::Auto;
+    } else if (std::strcmp(Arg, "preload") == 0) {
+      A->Trace = TraceMode::Preload;
+    } else if (std::strcmp(Arg, "ptrace") == 0) {
+      A->Trace = TraceMode::Ptrace;
+    } else {
+      pErr("unknown trace mode '%s': use auto, preload or ptrace", Arg);
+      A->Reported = true;
+      return EINVAL;
+    }
     break;
   case 'h':
   case UsageKey:
@@ -137,8 +181,7 @@ error_t parseRun(int Key, char *, argp_state *State) {
     break;
   case ARGP_KEY_END:
     if (A->AppIndex < 0 && !A->Help && !A->Usage) {
-      pErr("missing APP: usage: %s [--force] " HELP_SPEC_APP,
-           Globals.Program.c_str());
+      pErr("missing APP: usage: %s " RUN_USAGE, Globals.Program.c_str());
       A->Reported = true;
       return EINVAL;
     }
@@ -306,10 +349,14 @@ struct ChildFailure {
   _exit(127);
 }
 
+/// -v prints every bpf() call of the tree, so every one must be seen.
+bool traceAllBpf() { return Globals.Verbose >= 1 && !Globals.Json; }
+
 /// bpf() commands that stop APP: the ones that create coverage maps or
 /// mark the point where their values are final (libbpf freezes each .rodata
 /// map once filled, and loads programs after all maps are ready). Each stop
 /// costs context switches, and libbpf makes dozens of other bpf() calls.
+/// The preload library reports the same commands (preload.c).
 constexpr uint32_t StoppingCmds[] = {BPF_MAP_CREATE, BPF_MAP_FREEZE,
                                      BPF_PROG_LOAD};
 
@@ -368,36 +415,282 @@ int installBpfSeccompFilter(bool AllCmds) {
   }
 }
 
+//===-- Choosing the trace mode -------------------------------------------===//
+
+#ifndef BPFCOV_PRELOAD_INSTALL_PATH
+#define BPFCOV_PRELOAD_INSTALL_PATH "/usr/local/lib/" BPFCOV_PRELOAD_LIB
+#endif
+
+/// The file execvp() runs for \p Cmd: \p Cmd itself when it has a '/', else
+/// the first executable regular file of that name in PATH; "" if none.
+std::string findProgram(const std::string &Cmd) {
+  if (Cmd.find('/') != std::string::npos)
+    return Cmd;
+  if (Cmd.empty())
+    return "";
+  const char *Env = std::getenv("PATH");
+  std::string Path = Env ? Env : "/bin:/usr/bin"; // glibc's default
+  for (size_t Start = 0;;) {
+    size_t End = Path.find(':', Start);
+    std::string Dir = Path.substr(
+        Start, End == std::string::npos ? std::string::npos : End - Start);
+    std::string File = (Dir.empty() ? "." : Dir) + "/" + Cmd;
+    struct stat St;
+    if (stat(File.c_str(), &St) == 0 && S_ISREG(St.st_mode) &&
+        access(File.c_str(), X_OK) == 0)
+      return File;
+    if (End == std::string::npos)
+      return "";
+    Start = End + 1;
+  }
+}
+
+/// What LD_PRELOAD depends on in a program's ELF header.
+struct ElfInfo {
+  bool IsElf = false;
+  unsigned char Class = 0, Data = 0;
+  uint16_t Machine = 0;
+  std::string Interp; ///< PT_INTERP: "" when statically linked
+};
+
+/// Reads the ELF identity of \p Path and, when it has bpfcov's own class
+/// (ElfW), its PT_INTERP.
+ElfInfo readElf(const std::string &Path) {
+  ElfInfo Info;
+  UniqueFd Fd(open(Path.c_str(), O_RDONLY | O_CLOEXEC));
+  ElfW(Ehdr) Eh;
+  if (!Fd.valid() || pread(Fd.get(), &Eh, sizeof(Eh), 0) != sizeof(Eh) ||
+      std::memcmp(Eh.e_ident, ELFMAG, SELFMAG) != 0)
+    return Info;
+  Info.IsElf = true;
+  Info.Class = Eh.e_ident[EI_CLASS];
+  Info.Data = Eh.e_ident[EI_DATA];
+  Info.Machine = Eh.e_machine; // same offset in ELF32 and ELF64
+  if (Info.Class != (sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32) ||
+      Eh.e_phentsize != sizeof(ElfW(Phdr)) || Eh.e_phnum > 4096)
+    return Info;
+  std::vector<ElfW(Phdr)> Phdrs(Eh.e_phnum);
+  ssize_t Size = static_cast<ssize_t>(Phdrs.size() * sizeof(ElfW(Phdr)));
+  if (pread(Fd.get(), Phdrs.data(), Size, Eh.e_phoff) != Size)
+    return Info;
+  for (const ElfW(Phdr) & P : Phdrs) {
+    if (P.p_type != PT_INTERP || P.p_filesz == 0 || P.p_filesz > PATH_MAX)
+      continue;
+    std::string Interp(P.p_filesz, '\0');
+    if (pread(Fd.get(), Interp.data(), Interp.size(), P.p_offset) !=
+        static_cast<ssize_t>(Interp.size()))
+      return Info;
+    Info.Interp = Interp.c_str(); // up to the NUL
+  }
+  return Info;
+}
+
+bool sameFile(const std::string &A, const std::string &B) {
+  struct stat Sa, Sb;
+  return stat(A.c_str(), &Sa) == 0 && stat(B.c_str(), &Sb) == 0 &&
+         Sa.st_dev == Sb.st_dev && Sa.st_ino == Sb.st_ino;
+}
+
+/// Why LD_PRELOAD would miss the bpf() calls of program \p Path, or "" if
+/// it would not: the library is built for bpfcov's own ABI and C library,
+/// so \p Path must be a dynamically linked program with the same ELF class,
+/// machine and dynamic loader as \p Self (bpfcov), and not run in secure
+/// mode (setuid, setgid, file capabilities: ld.so then ignores LD_PRELOAD
+/// paths with a '/'). A script: its interpreter, as the kernel runs it.
+/// \p Program is set to the program that was looked at.
+std::string whyNotPreloadable(const std::string &Path, const ElfInfo &Self,
+                              std::string &Program, unsigned Depth = 0) {
+  Program = Path;
+  std::string Q = "'" + Path + "'";
+  struct stat St;
+  if (stat(Path.c_str(), &St) != 0)
+    return "cannot read " + Q + ": " + std::strerror(errno);
+  if (!S_ISREG(St.st_mode))
+    return Q + " is not a regular file";
+  if (St.st_mode & (S_ISUID | S_ISGID))
+    return Q + " is setuid or setgid";
+  if (getxattr(Path.c_str(), "security.capability", nullptr, 0) >= 0)
+    return Q + " has file capabilities";
+  char Head[256];
+  ssize_t N = -1;
+  {
+    UniqueFd Fd(open(Path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (Fd.valid())
+      N = pread(Fd.get(), Head, sizeof(Head), 0);
+  }
+  if (N < 0)
+    return "cannot read " + Q + ": " + std::strerror(errno);
+  if (N >= 2 && Head[0] == '#' && Head[1] == '!') {
+    // "#! /bin/sh -e": the first word after the blanks (binfmt_script).
+    std::string Line(Head + 2, static_cast<size_t>(N) - 2);
+    Line = Line.substr(0, Line.find('\n'));
+    size_t B = Line.find_first_not_of(" \t");
+    if (B == std::string::npos)
+      return Q + " is a script without an interpreter";
+    if (Depth >= 4)
+      return Q + " nests script interpreters too deeply";
+    size_t E = Line.find_first_of(" \t", B);
+    return whyNotPreloadable(
+        Line.substr(B, E == std::string::npos ? std::string::npos : E - B),
+        Self, Program, Depth + 1);
+  }
+  ElfInfo Info = readElf(Path);
+  if (!Info.IsElf)
+    return Q + " is neither an ELF program nor a script";
+  if (Info.Class != Self.Class || Info.Data != Self.Data ||
+      Info.Machine != Self.Machine)
+    return Q + " is built for another machine or ABI";
+  if (Info.Interp.empty())
+    return Q + " is statically linked";
+  if (!Self.Interp.empty() && !sameFile(Info.Interp, Self.Interp))
+    return Q + " uses the dynamic loader '" + Info.Interp + "', not '" +
+           Self.Interp + "'";
+  return "";
+}
+
+/// The preload library: beside the bpfcov binary (build tree), in ../lib
+/// (installed), or at the install path. "" and \p Why when there is none.
+std::string findPreloadLibrary(std::string &Why) {
+  std::vector<std::string> Candidates;
+  char Exe[PATH_MAX];
+  ssize_t N = readlink("/proc/self/exe", Exe, sizeof(Exe) - 1);
+  if (N > 0) {
+    std::string Dir(Exe, static_cast<size_t>(N));
+    Dir.erase(Dir.rfind('/'));
+    Candidates.push_back(Dir + "/" BPFCOV_PRELOAD_LIB);
+    Candidates.push_back(Dir + "/../lib/" BPFCOV_PRELOAD_LIB);
+  }
+  Candidates.push_back(BPFCOV_PRELOAD_INSTALL_PATH);
+  for (const std::string &C : Candidates) {
+    char Real[PATH_MAX];
+    if (!realpath(C.c_str(), Real) || access(Real, R_OK) != 0)
+      continue;
+    // LD_PRELOAD is split at spaces and colons.
+    if (std::strpbrk(Real, " \t\n:")) {
+      Why = std::string("its path '") + Real +
+            "' has a space or colon, which LD_PRELOAD cannot take";
+      return "";
+    }
+    return Real;
+  }
+  Why = "'" BPFCOV_PRELOAD_LIB "' is neither beside bpfcov nor in '" +
+        std::string(BPFCOV_PRELOAD_INSTALL_PATH) + "'";
+  return "";
+}
+
+/// The mode run uses, and for preload the library.
+struct TraceChoice {
+  TraceMode Mode = TraceMode::Ptrace; ///< Preload or Ptrace
+  std::string Library;
+};
+
+/// Resolves --trace=\p Requested for APP (\p Cmd, as given to execvp); -v
+/// says which mode and why. Returns 0, or -ENOENT when preload was asked for
+/// and the library is missing (after printing the error).
+int chooseTraceMode(TraceMode Requested, const std::string &Cmd,
+                    TraceChoice &C) {
+  if (Requested == TraceMode::Ptrace) {
+    C.Mode = TraceMode::Ptrace;
+    pDebug(1, "trace mode: ptrace: --trace=ptrace");
+    return 0;
+  }
+  std::string Why;
+  C.Library = findPreloadLibrary(Why);
+  if (C.Library.empty()) {
+    if (Requested == TraceMode::Preload) {
+      pErr("cannot use --trace=preload: %s: reinstall bpfcov, or use "
+           "--trace=ptrace",
+           Why.c_str());
+      return -ENOENT;
+    }
+    C.Mode = TraceMode::Ptrace;
+    pDebug(1, "trace mode: ptrace: no preload library: %s", Why.c_str());
+    return 0;
+  }
+  std::string File = findProgram(Cmd), Program;
+  if (File.empty())
+    Why = "'" + Cmd + "' is not in PATH";
+  else
+    Why = whyNotPreloadable(File, readElf("/proc/self/exe"), Program);
+  if (Requested == TraceMode::Preload) {
+    C.Mode = TraceMode::Preload;
+    pDebug(1, "trace mode: preload ('%s'): --trace=preload%s%s%s",
+           C.Library.c_str(), Why.empty() ? "" : " (", Why.c_str(),
+           Why.empty() ? ""
+                       : ": only the dynamically linked programs it "
+                         "starts are seen)");
+    return 0;
+  }
+  if (!Why.empty()) {
+    C.Mode = TraceMode::Ptrace;
+    C.Library.clear();
+    pDebug(1, "trace mode: ptrace: %s", Why.c_str());
+    return 0;
+  }
+  C.Mode = TraceMode::Preload;
+  if (Program == File)
+    pDebug(1, "trace mode: preload ('%s'): '%s' is dynamically linked",
+           C.Library.c_str(), File.c_str());
+  else
+    pDebug(1,
+           "trace mode: preload ('%s'): '%s' runs the dynamically linked "
+           "'%s'",
+           C.Library.c_str(), File.c_str(), Program.c_str());
+  return 0;
+}
+
+//===-- Running APP -------------------------------------------------------===//
+
 /// Runs one application and collects its coverage maps.
 class Runner {
 public:
   Runner(std::string AppPath, std::string App)
       : AppPath(std::move(AppPath)), App(std::move(App)) {}
+  ~Runner();
 
-  /// Forks, execs \p Argv under ptrace and traces until every tracee is
-  /// gone. Returns the app's exit status (shell convention).
-  int run(char **Argv);
+  /// Starts \p Argv in the mode \p C chose and serves its process tree until
+  /// every process of it is gone. Returns the app's exit status (shell
+  /// convention).
+  int run(char **Argv, const TraceChoice &C);
 
   const std::vector<PinnedObject> &pins() const { return Pins; }
   unsigned errors() const { return NumErrors; }
   bool execFailed() const { return ExecFailed; }
   const std::string &firstError() const { return FirstError; }
+  /// bpf() calls the preload library reported.
+  unsigned reports() const { return NumReports; }
   /// Warns about coverage maps that never formed a complete object.
   void reportIncomplete();
 
 private:
-  int startApp(char **Argv);
-  void traceLoop();
-  void resume(pid_t Tid, const Tracee &T, int Sig);
-  void syscallInfoFailed(pid_t Tid);
-  void onSeccompStop(pid_t Tid, Tracee &T);
-  void onSyscallStop(pid_t Tid, Tracee &T);
-  void onMapCreated(pid_t Tid, int TraceeFd);
+  // Both modes.
+  int forkApp(char **Argv, char **Envp, UniqueFd *Gate);
+  void onAppExited(int Status);
+  void onBpfResult(pid_t Tid, uint32_t Cmd, int64_t Ret, int Err,
+                   const std::function<UniqueFd()> &OpenMap);
+  void onMapCreated(pid_t Tid, UniqueFd Fd);
   ObjectGroup &getOrCreateGroup(uint32_t BtfId, pid_t Tid, unsigned Slot);
   void pinCompleteGroups();
   int pinGroup(ObjectGroup &G, const std::string &Object);
   std::string uniqueObjectName(std::string Name);
   void error(const char *Fmt, ...) __attribute__((format(printf, 2, 3)));
+
+  // Ptrace mode.
+  int startTracedApp(char **Argv);
+  void traceLoop();
+  void resume(pid_t Tid, const Tracee &T, int Sig);
+  void syscallInfoFailed(pid_t Tid);
+  void onSeccompStop(pid_t Tid, Tracee &T);
+  void onSyscallStop(pid_t Tid, Tracee &T);
+  UniqueFd openTraceeMap(pid_t Tid, int TraceeFd);
+
+  // Preload mode.
+  int startPreloadedApp(char **Argv, const std::string &Library);
+  int listenForReports();
+  void serveLoop();
+  bool reapChildren();
+  void acceptClients();
+  bool serveClient(int Fd);
 
   std::string AppPath, App;
   pid_t AppPid = -1;
@@ -405,6 +698,11 @@ private:
   UniqueFd FailurePipe; ///< read end; the child's ChildFailure, if any
   bool ExecFailed = false;
   std::map<pid_t, Tracee> Tracees;
+  std::string SocketDir, SocketPath;
+  UniqueFd Listener;             ///< preload mode: bpfcov's socket
+  std::vector<UniqueFd> Clients; ///< one per reporting process or call
+  bool AcceptBlocked = false;    ///< out of fds: accept once one closes
+  unsigned NumReports = 0;
   std::vector<ObjectGroup> Groups;
   unsigned NextSeq = 1;
   std::set<std::string> UsedNames;
@@ -413,6 +711,13 @@ private:
   unsigned NumErrors = 0;
   std::string FirstError; ///< under --json, the one error value printed
 };
+
+Runner::~Runner() {
+  if (!SocketPath.empty())
+    unlink(SocketPath.c_str());
+  if (!SocketDir.empty())
+    rmdir(SocketDir.c_str());
+}
 
 void Runner::error(const char *Fmt, ...) {
   char Buf[1024];
@@ -427,47 +732,116 @@ void Runner::error(const char *Fmt, ...) {
     pErr("%s", Buf);
 }
 
-int Runner::startApp(char **Argv) {
-  int Gate[2], Failure[2];
-  if (pipe2(Gate, O_CLOEXEC) != 0)
+/// Forks the child that execs APP, with \p Envp (or bpfcov's environment).
+/// With \p Gate (ptrace mode) the child first waits for a byte on a pipe,
+/// whose write end \p Gate gets, until the tracer has seized it, and then
+/// installs the seccomp filter. Without, the child only execs: vfork spares
+/// bpfcov fork's copy-on-write faults (~0.5 ms). Returns 0 or -errno.
+int Runner::forkApp(char **Argv, char **Envp, UniqueFd *Gate) {
+  int GatePipe[2] = {-1, -1}, Failure[2];
+  if (Gate && pipe2(GatePipe, O_CLOEXEC) != 0)
     return -errno;
   if (pipe2(Failure, O_CLOEXEC) != 0) {
     int Err = -errno;
-    close(Gate[0]);
-    close(Gate[1]);
+    for (int Fd : GatePipe)
+      if (Fd >= 0)
+        close(Fd);
     return Err;
   }
   std::fflush(nullptr);
-  pid_t Pid = fork();
+  // A vfork child only closes, execs, or writes and _exits: all it may do.
+  pid_t Pid = Gate ? fork() : vfork();
   if (Pid < 0) {
     int Err = -errno;
-    for (int Fd : {Gate[0], Gate[1], Failure[0], Failure[1]})
-      close(Fd);
+    for (int Fd : {GatePipe[0], GatePipe[1], Failure[0], Failure[1]})
+      if (Fd >= 0)
+        close(Fd);
     return Err;
   }
   if (Pid == 0) {
-    // Child: wait until the tracer has seized us, then filter and exec.
-    close(Gate[1]);
     close(Failure[0]);
-    char C;
-    ssize_t N;
-    while ((N = read(Gate[0], &C, 1)) < 0 && errno == EINTR)
-      ;
-    if (N != 1)
-      _exit(127); // the tracer gave up
-    if (int Err = installBpfSeccompFilter(Globals.Verbose >= 1)) {
-      errno = -Err;
-      childFail(Failure[1], 0);
+    if (Gate) {
+      // Wait until the tracer has seized us, then filter.
+      close(GatePipe[1]);
+      char C;
+      ssize_t N;
+      while ((N = read(GatePipe[0], &C, 1)) < 0 && errno == EINTR)
+        ;
+      if (N != 1)
+        _exit(127); // the tracer gave up
+      if (int Err = installBpfSeccompFilter(traceAllBpf())) {
+        errno = -Err;
+        childFail(Failure[1], 0);
+      }
     }
-    execvp(Argv[0], Argv);
+    if (Envp)
+      execvpe(Argv[0], Argv, Envp);
+    else
+      execvp(Argv[0], Argv);
     childFail(Failure[1], 1);
   }
-  close(Gate[0]);
   close(Failure[1]);
-  UniqueFd GateW(Gate[1]);
   FailurePipe.reset(Failure[0]);
+  if (Gate) {
+    close(GatePipe[0]);
+    Gate->reset(GatePipe[1]);
+  }
   AppPid = Pid;
+  return 0;
+}
 
+void Runner::onAppExited(int Status) {
+  AppPidForSignals = 0;
+  AppStatus = WIFEXITED(Status) ? WEXITSTATUS(Status) : 128 + WTERMSIG(Status);
+  ChildFailure F;
+  if (read(FailurePipe.get(), &F, sizeof(F)) == sizeof(F)) {
+    ExecFailed = true;
+    if (F.Stage == 0) {
+      error("cannot install the seccomp filter for '%s': %s", AppPath.c_str(),
+            std::strerror(F.Errno));
+      AppStatus = 1;
+    } else {
+      error("cannot run '%s': %s", AppPath.c_str(), std::strerror(F.Errno));
+      // Shells: 127 when not found, 126 when found but not runnable.
+      AppStatus = F.Errno == ENOENT ? 127 : 126;
+    }
+  }
+  FailurePipe.reset();
+}
+
+/// One bpf() call of the tree, after it returned (-1 and \p Err when it
+/// failed), whichever mode saw it. \p OpenMap gives bpfcov its own fd of the
+/// map that a successful BPF_MAP_CREATE made.
+void Runner::onBpfResult(pid_t Tid, uint32_t Cmd, int64_t Ret, int Err,
+                         const std::function<UniqueFd()> &OpenMap) {
+  if (Globals.Verbose >= 1) {
+    const char *Name = bpfCmdName(Cmd);
+    char Num[32];
+    std::snprintf(Num, sizeof(Num), "%u", Cmd);
+    if (Ret < 0)
+      pDebug(1, "[pid %d] bpf(%s) = -1 %s", Tid, Name ? Name : Num,
+             std::strerror(Err));
+    else
+      pDebug(1, "[pid %d] bpf(%s) = %lld", Tid, Name ? Name : Num,
+             static_cast<long long>(Ret));
+  }
+  if (Cmd == BPF_MAP_CREATE && Ret >= 0) {
+    UniqueFd Fd = OpenMap();
+    if (Fd.valid())
+      onMapCreated(Tid, std::move(Fd));
+  }
+  // libbpf creates, fills and freezes each map in turn: the covmap value
+  // may have just been written.
+  pinCompleteGroups();
+}
+
+//===-- Ptrace mode -------------------------------------------------------===//
+
+int Runner::startTracedApp(char **Argv) {
+  UniqueFd GateW;
+  if (int Err = forkApp(Argv, nullptr, &GateW))
+    return Err;
+  pid_t Pid = AppPid;
   // PTRACE_SEIZE (not TRACEME) so that group-stops are reported as
   // PTRACE_EVENT_STOP and can be kept with PTRACE_LISTEN (job control keeps
   // working), as strace does. No EXITKILL: if bpfcov dies, APP lives on.
@@ -524,8 +898,7 @@ void Runner::onSeccompStop(pid_t Tid, Tracee &T) {
     pinCompleteGroups();
   // The results that matter: a new map's fd, a frozen (final) map; under -v
   // every result is printed.
-  T.InBpf = T.Cmd == BPF_MAP_CREATE || T.Cmd == BPF_MAP_FREEZE ||
-            Globals.Verbose >= 1;
+  T.InBpf = T.Cmd == BPF_MAP_CREATE || T.Cmd == BPF_MAP_FREEZE || traceAllBpf();
 }
 
 void Runner::onSyscallStop(pid_t Tid, Tracee &T) {
@@ -544,23 +917,10 @@ void Runner::onSyscallStop(pid_t Tid, Tracee &T) {
   if (Info.Op != SyscallInfoExit)
     return;
   int64_t Ret = Info.Exit.RVal;
-  if (Globals.Verbose >= 1) {
-    const char *Name = bpfCmdName(T.Cmd);
-    char Num[32];
-    std::snprintf(Num, sizeof(Num), "%llu",
-                  static_cast<unsigned long long>(T.Cmd));
-    if (Info.Exit.IsError)
-      pDebug(1, "[pid %d] bpf(%s) = -1 %s", Tid, Name ? Name : Num,
-             std::strerror(static_cast<int>(-Ret)));
-    else
-      pDebug(1, "[pid %d] bpf(%s) = %lld", Tid, Name ? Name : Num,
-             static_cast<long long>(Ret));
-  }
-  if (T.Cmd == BPF_MAP_CREATE && !Info.Exit.IsError && Ret >= 0)
-    onMapCreated(Tid, static_cast<int>(Ret));
-  // libbpf creates, fills and freezes each map in turn: the covmap value
-  // may have just been written.
-  pinCompleteGroups();
+  bool Failed = Info.Exit.IsError || Ret < 0;
+  onBpfResult(Tid, static_cast<uint32_t>(T.Cmd), Failed ? -1 : Ret,
+              Failed ? static_cast<int>(-Ret) : 0,
+              [&] { return openTraceeMap(Tid, static_cast<int>(Ret)); });
 }
 
 /// The process (thread group) of thread \p Tid.
@@ -595,26 +955,428 @@ uint32_t mapIdOfFd(pid_t Tid, int Fd) {
   return Id;
 }
 
-void Runner::onMapCreated(pid_t Tid, int TraceeFd) {
+/// bpfcov's own fd of the map behind fd \p TraceeFd of tracee \p Tid.
+UniqueFd Runner::openTraceeMap(pid_t Tid, int TraceeFd) {
   uint32_t Id = mapIdOfFd(Tid, TraceeFd);
   if (!Id) {
     pDebug(2, "[pid %d] no map_id in /proc/%d/fdinfo/%d", Tid, Tid, TraceeFd);
-    return;
+    return UniqueFd();
   }
   UniqueFd Fd(bpf_map_get_fd_by_id(Id));
-  if (!Fd.valid()) {
+  if (!Fd.valid())
     error("cannot open BPF map %u created by %d: %s", Id, Tid,
           std::strerror(errno));
-    return;
+  return Fd;
+}
+
+void Runner::traceLoop() {
+  for (;;) {
+    if (PendingSignal) {
+      // APP is gone: pass the signal on to what is left of its tree.
+      int Sig = PendingSignal;
+      PendingSignal = 0;
+      std::set<pid_t> Processes;
+      for (const auto &[Tid, T] : Tracees)
+        Processes.insert(processOf(Tid));
+      for (pid_t Pid : Processes)
+        kill(Pid, Sig);
+    }
+    int Status;
+    pid_t Tid = waitpid(-1, &Status, __WALL);
+    if (Tid < 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno != ECHILD)
+        error("waitpid failed: %s", std::strerror(errno));
+      return;
+    }
+    if (WIFEXITED(Status) || WIFSIGNALED(Status)) {
+      Tracees.erase(Tid);
+      if (Tid == AppPid)
+        onAppExited(Status);
+      continue;
+    }
+    if (!WIFSTOPPED(Status))
+      continue;
+    // A task seen for the first time is a new child or thread: its
+    // PTRACE_EVENT_STOP may come before its parent's fork/clone event.
+    Tracee &T = Tracees[Tid];
+    int Sig = WSTOPSIG(Status);
+    unsigned Event = static_cast<unsigned>(Status) >> 16;
+    switch (Event) {
+    case PTRACE_EVENT_SECCOMP:
+      onSeccompStop(Tid, T);
+      resume(Tid, T, 0);
+      break;
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE: {
+      unsigned long NewTid = 0;
+      if (ptrace(PTRACE_GETEVENTMSG, Tid, nullptr, &NewTid) == 0)
+        Tracees.emplace(static_cast<pid_t>(NewTid), Tracee());
+      resume(Tid, T, 0);
+      break;
+    }
+    case PTRACE_EVENT_EXEC: {
+      // A non-leader thread that execs takes over the leader's tid.
+      unsigned long Former = 0;
+      if (ptrace(PTRACE_GETEVENTMSG, Tid, nullptr, &Former) == 0 &&
+          static_cast<pid_t>(Former) != Tid)
+        Tracees.erase(static_cast<pid_t>(Former));
+      Tracee &Now = Tracees[Tid];
+      Now = Tracee();
+      resume(Tid, Now, 0);
+      break;
+    }
+    case PTRACE_EVENT_STOP:
+      // Group-stop (SIGSTOP and friends): keep it stopped but listen for
+      // SIGCONT. Anything else (a new tracee's first stop, the end of a
+      // group-stop) just goes on.
+      if (Sig == SIGSTOP || Sig == SIGTSTP || Sig == SIGTTIN || Sig == SIGTTOU)
+        ptrace(PTRACE_LISTEN, Tid, nullptr, nullptr);
+      else
+        resume(Tid, T, 0);
+      break;
+    case 0:
+      if (Sig == (SIGTRAP | 0x80)) {
+        onSyscallStop(Tid, T);
+        resume(Tid, T, 0);
+      } else {
+        // Signal-delivery-stop: deliver the signal as if we weren't here.
+        resume(Tid, T, Sig);
+      }
+      break;
+    default:
+      resume(Tid, T, 0);
+      break;
+    }
   }
+}
+
+//===-- Preload mode ------------------------------------------------------===//
+
+extern "C" char **environ;
+
+static_assert(sizeof(PreloadReport) == 32 && offsetof(PreloadReport, Ret) == 16,
+              "the report has the same layout in preload.c");
+
+/// Creates the socket the preload library reports to, in a new directory
+/// that only bpfcov's user can enter: reports hand over maps to pin.
+int Runner::listenForReports() {
+  // TMPDIR if set, else a tmpfs (removing the directory from a disk file
+  // system can take 0.4 ms, 1% of a short run), else /tmp. sun_path holds
+  // 108 bytes, of which "/bpfcov-XXXXXX/sock" takes 19.
+  std::vector<std::string> Bases;
+  if (const char *Tmp = std::getenv("TMPDIR"); Tmp && *Tmp)
+    Bases.push_back(Tmp);
+  for (const char *Dir : {"/run", "/dev/shm"}) {
+    struct statfs Fs;
+    if (statfs(Dir, &Fs) == 0 && Fs.f_type == TMPFS_MAGIC)
+      Bases.push_back(Dir);
+  }
+  Bases.push_back("/tmp");
+  std::string Dir;
+  int Err = -ENOENT;
+  for (const std::string &Base : Bases) {
+    Dir = Base + "/bpfcov-XXXXXX";
+    if (Dir.size() + 5 < sizeof(sockaddr_un::sun_path) && mkdtemp(Dir.data()))
+      break;
+    Err = -errno;
+    Dir.clear();
+  }
+  if (Dir.empty())
+    return Err;
+  SocketDir = Dir; // mode 0700
+  std::string Path = Dir + "/sock";
+  Listener.reset(
+      socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!Listener.valid())
+    return -errno;
+  sockaddr_un Addr;
+  std::memset(&Addr, 0, sizeof(Addr));
+  Addr.sun_family = AF_UNIX;
+  std::memcpy(Addr.sun_path, Path.c_str(), Path.size() + 1);
+  if (bind(Listener.get(), reinterpret_cast<sockaddr *>(&Addr), sizeof(Addr)) !=
+      0)
+    return -errno;
+  SocketPath = Path;
+  if (listen(Listener.get(), SOMAXCONN) != 0)
+    return -errno;
+  pDebug(2, "reports of the preload library come on '%s'", Path.c_str());
+  return 0;
+}
+
+int Runner::startPreloadedApp(char **Argv, const std::string &Library) {
+  if (int Err = listenForReports())
+    return Err;
+  // APP's environment: bpfcov's, with the library first in LD_PRELOAD.
+  std::string Preload = Library;
+  std::vector<std::string> Env;
+  for (char **E = environ; *E; ++E) {
+    std::string Var = *E;
+    auto Is = [&](const char *Name) {
+      size_t Len = std::strlen(Name);
+      return Var.compare(0, Len, Name) == 0 && Var.size() > Len &&
+             Var[Len] == '=';
+    };
+    if (Is("LD_PRELOAD")) {
+      if (Var.size() > std::strlen("LD_PRELOAD="))
+        Preload += ":" + Var.substr(std::strlen("LD_PRELOAD="));
+    } else if (!Is(BPFCOV_PRELOAD_SOCK_ENV) && !Is(BPFCOV_PRELOAD_ALL_ENV) &&
+               !Is(BPFCOV_PRELOAD_PIN_MAP_ENV)) {
+      Env.push_back(std::move(Var));
+    }
+  }
+  Env.push_back("LD_PRELOAD=" + Preload);
+  Env.push_back(BPFCOV_PRELOAD_SOCK_ENV "=" + SocketPath);
+  Env.push_back(BPFCOV_PRELOAD_PIN_MAP_ENV "=" + std::string(CovMapSection));
+  if (traceAllBpf())
+    Env.push_back(BPFCOV_PRELOAD_ALL_ENV "=1");
+  std::vector<char *> Envp;
+  for (std::string &Var : Env)
+    Envp.push_back(Var.data());
+  Envp.push_back(nullptr);
+  // Orphans of the tree become bpfcov's children, so that bpfcov waits for
+  // the whole tree, as for the tracees of ptrace mode.
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+    return -errno;
+  if (int Err = forkApp(Argv, Envp.data(), nullptr))
+    return Err;
+  AppPidForSignals = AppPid;
+  // bpfcov holds a connection per process that reports: room for many.
+  // Not before the fork: APP keeps the limits it would have had.
+  rlimit Lim;
+  if (getrlimit(RLIMIT_NOFILE, &Lim) == 0 && Lim.rlim_cur < Lim.rlim_max) {
+    Lim.rlim_cur = Lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &Lim);
+  }
+  return 0;
+}
+
+/// Processes descending from bpfcov, from /proc.
+std::vector<pid_t> descendants() {
+  std::map<pid_t, std::vector<pid_t>> Children;
+  if (DIR *D = opendir("/proc")) {
+    while (dirent *E = readdir(D)) {
+      char *End;
+      long Pid = std::strtol(E->d_name, &End, 10);
+      if (*End || Pid <= 0)
+        continue;
+      char Path[64], Buf[512];
+      std::snprintf(Path, sizeof(Path), "/proc/%ld/stat", Pid);
+      UniqueFd Fd(open(Path, O_RDONLY | O_CLOEXEC));
+      ssize_t N = Fd.valid() ? read(Fd.get(), Buf, sizeof(Buf) - 1) : -1;
+      if (N <= 0)
+        continue;
+      Buf[N] = '\0';
+      // "pid (comm) state ppid ...": comm may hold anything but the last ')'.
+      char *Paren = std::strrchr(Buf, ')');
+      char State;
+      int Ppid;
+      if (Paren && std::sscanf(Paren + 1, " %c %d", &State, &Ppid) == 2)
+        Children[Ppid].push_back(static_cast<pid_t>(Pid));
+    }
+    closedir(D);
+  }
+  std::vector<pid_t> Out;
+  std::vector<pid_t> Todo = {getpid()};
+  while (!Todo.empty() && Out.size() < 100000) {
+    pid_t P = Todo.back();
+    Todo.pop_back();
+    for (pid_t C : Children[P]) {
+      Out.push_back(C);
+      Todo.push_back(C);
+    }
+  }
+  return Out;
+}
+
+/// Reaps the processes of the tree that exited (bpfcov is their subreaper).
+/// Returns false once none is left.
+bool Runner::reapChildren() {
+  for (;;) {
+    int Status;
+    pid_t Pid = waitpid(-1, &Status, WNOHANG);
+    if (Pid > 0) {
+      if (Pid == AppPid)
+        onAppExited(Status);
+      continue;
+    }
+    if (Pid == 0)
+      return true;
+    if (errno == EINTR)
+      continue;
+    if (errno != ECHILD)
+      error("waitpid failed: %s", std::strerror(errno));
+    return false;
+  }
+}
+
+void Runner::acceptClients() {
+  for (;;) {
+    int Fd =
+        accept4(Listener.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (Fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED)
+        continue;
+      // Out of fds (a connection per reporting process): wait for one to
+      // close rather than spin on the listener.
+      AcceptBlocked = errno == EMFILE || errno == ENFILE;
+      return; // EAGAIN: no one else
+    }
+    // The report has usually arrived with the connection.
+    if (serveClient(Fd))
+      close(Fd);
+    else
+      Clients.emplace_back(Fd);
+  }
+}
+
+/// Reads the reports that have come on connection \p Fd, acts on each and
+/// acks those that ask for it. Returns true when done with \p Fd (the other
+/// end closed it, or it broke).
+bool Runner::serveClient(int Fd) {
+  for (;;) {
+    PreloadReport R;
+    union {
+      char Buf[CMSG_SPACE(sizeof(int) * 4)];
+      cmsghdr Align;
+    } Control;
+    iovec Iov = {&R, sizeof(R)};
+    msghdr Msg;
+    std::memset(&Msg, 0, sizeof(Msg));
+    Msg.msg_iov = &Iov;
+    Msg.msg_iovlen = 1;
+    Msg.msg_control = Control.Buf;
+    Msg.msg_controllen = sizeof(Control.Buf);
+    ssize_t N = recvmsg(Fd, &Msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N < 0 && errno == EAGAIN)
+      return false;
+    if (N <= 0)
+      return true;
+    // Whatever fds came along are bpfcov's now: keep the first.
+    UniqueFd MapFd;
+    for (cmsghdr *C = CMSG_FIRSTHDR(&Msg); C; C = CMSG_NXTHDR(&Msg, C)) {
+      if (C->cmsg_level != SOL_SOCKET || C->cmsg_type != SCM_RIGHTS)
+        continue;
+      size_t Count = (C->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      for (size_t I = 0; I < Count; ++I) {
+        int Received;
+        std::memcpy(&Received, CMSG_DATA(C) + I * sizeof(int), sizeof(int));
+        if (MapFd.valid())
+          close(Received);
+        else
+          MapFd.reset(Received);
+      }
+    }
+    if (N != static_cast<ssize_t>(sizeof(R)) ||
+        R.Magic != BPFCOV_PRELOAD_MAGIC ||
+        R.Version != BPFCOV_PRELOAD_VERSION) {
+      pDebug(2, "ignored a report of %zd bytes that is not of this bpfcov", N);
+      return true;
+    }
+    ++NumReports;
+    if (!(R.Flags & BPFCOV_PRELOAD_HAS_FD))
+      MapFd.reset();
+    onBpfResult(R.Tid, R.Cmd, R.Ret < 0 ? -1 : R.Ret, R.Errno,
+                [&] { return std::move(MapFd); });
+    // The maps are pinned: the caller may go on.
+    char Ack = 1;
+    if (R.Flags & BPFCOV_PRELOAD_WANTS_ACK)
+      send(Fd, &Ack, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+}
+
+void noteSignal(int) {}
+
+void Runner::serveLoop() {
+  // SIGCHLD, SIGINT and SIGTERM are only let in while ppoll() waits, so none
+  // slips in between reaping (or forwarding) and sleeping.
+  struct sigaction Sa, OldChld;
+  std::memset(&Sa, 0, sizeof(Sa));
+  Sa.sa_handler = noteSignal;
+  sigemptyset(&Sa.sa_mask);
+  sigaction(SIGCHLD, &Sa, &OldChld);
+  sigset_t Block, Old, Waiting;
+  sigemptyset(&Block);
+  for (int Sig : {SIGCHLD, SIGINT, SIGTERM})
+    sigaddset(&Block, Sig);
+  sigprocmask(SIG_BLOCK, &Block, &Old);
+  Waiting = Old;
+  for (int Sig : {SIGCHLD, SIGINT, SIGTERM})
+    sigdelset(&Waiting, Sig);
+
+  std::vector<pollfd> Fds;
+  while (reapChildren()) {
+    if (PendingSignal) {
+      // APP is gone: pass the signal on to what is left of its tree.
+      int Sig = PendingSignal;
+      PendingSignal = 0;
+      for (pid_t Pid : descendants())
+        kill(Pid, Sig);
+    }
+    Fds.clear();
+    Fds.push_back(
+        {Listener.get(), static_cast<short>(AcceptBlocked ? 0 : POLLIN), 0});
+    for (const UniqueFd &C : Clients)
+      Fds.push_back({C.get(), POLLIN, 0});
+    if (ppoll(Fds.data(), Fds.size(), nullptr, &Waiting) < 0) {
+      if (errno == EINTR)
+        continue;
+      // Reports would wait for acks forever: stop taking them.
+      error("cannot wait for the reports of the preload library: %s",
+            std::strerror(errno));
+      Clients.clear();
+      Listener.reset();
+      sigprocmask(SIG_SETMASK, &Old, nullptr);
+      for (;;) {
+        int Status;
+        pid_t Pid = waitpid(-1, &Status, 0);
+        if (Pid == AppPid)
+          onAppExited(Status);
+        if (Pid < 0 && errno != EINTR)
+          break;
+      }
+      break;
+    }
+    // Connections in the order they came, then new ones.
+    std::vector<UniqueFd> Open;
+    for (size_t I = 0; I < Clients.size(); ++I)
+      if (!Fds[I + 1].revents || !serveClient(Clients[I].get()))
+        Open.push_back(std::move(Clients[I]));
+    if (Open.size() < Clients.size())
+      AcceptBlocked = false;
+    Clients = std::move(Open);
+    if (Fds[0].revents)
+      acceptClients();
+  }
+  // Reports that processes sent just before they ended.
+  if (Listener.valid()) {
+    for (UniqueFd &C : Clients)
+      serveClient(C.get());
+    acceptClients();
+  }
+  Clients.clear();
+  Listener.reset();
+  sigprocmask(SIG_SETMASK, &Old, nullptr);
+  sigaction(SIGCHLD, &OldChld, nullptr);
+}
+
+//===-- Coverage maps, from either mode -----------------------------------===//
+
+void Runner::onMapCreated(pid_t Tid, UniqueFd Fd) {
   bpf_map_info Info;
   std::memset(&Info, 0, sizeof(Info));
   uint32_t Len = sizeof(Info);
   if (bpf_obj_get_info_by_fd(Fd.get(), &Info, &Len) != 0) {
-    error("cannot read BPF map %u: %s", Id, std::strerror(errno));
+    error("cannot read the BPF map created by %d: %s", Tid,
+          std::strerror(errno));
     return;
   }
-  pDebug(2, "[pid %d] map %u '%s' btf_id %u", Tid, Id, Info.name, Info.btf_id);
+  pDebug(2, "[pid %d] map %u '%s' btf_id %u", Tid, Info.id, Info.name,
+         Info.btf_id);
   for (unsigned Slot = 0; Slot < NumCoverageMaps; ++Slot) {
     if (std::strncmp(Info.name, CoverageMaps[Slot].Section,
                      sizeof(Info.name)) != 0)
@@ -727,111 +1489,12 @@ void Runner::reportIncomplete() {
   }
 }
 
-void Runner::traceLoop() {
-  for (;;) {
-    if (PendingSignal) {
-      // APP is gone: pass the signal on to what is left of its tree.
-      int Sig = PendingSignal;
-      PendingSignal = 0;
-      std::set<pid_t> Processes;
-      for (const auto &[Tid, T] : Tracees)
-        Processes.insert(processOf(Tid));
-      for (pid_t Pid : Processes)
-        kill(Pid, Sig);
-    }
-    int Status;
-    pid_t Tid = waitpid(-1, &Status, __WALL);
-    if (Tid < 0) {
-      if (errno == EINTR)
-        continue;
-      if (errno != ECHILD)
-        error("waitpid failed: %s", std::strerror(errno));
-      return;
-    }
-    if (WIFEXITED(Status) || WIFSIGNALED(Status)) {
-      Tracees.erase(Tid);
-      if (Tid == AppPid) {
-        AppPidForSignals = 0;
-        AppStatus =
-            WIFEXITED(Status) ? WEXITSTATUS(Status) : 128 + WTERMSIG(Status);
-        ChildFailure F;
-        if (read(FailurePipe.get(), &F, sizeof(F)) == sizeof(F)) {
-          ExecFailed = true;
-          if (F.Stage == 0) {
-            error("cannot install the seccomp filter for '%s': %s",
-                  AppPath.c_str(), std::strerror(F.Errno));
-            AppStatus = 1;
-          } else {
-            error("cannot run '%s': %s", AppPath.c_str(),
-                  std::strerror(F.Errno));
-            // Shells: 127 when not found, 126 when found but not runnable.
-            AppStatus = F.Errno == ENOENT ? 127 : 126;
-          }
-        }
-        FailurePipe.reset();
-      }
-      continue;
-    }
-    if (!WIFSTOPPED(Status))
-      continue;
-    // A task seen for the first time is a new child or thread: its
-    // PTRACE_EVENT_STOP may come before its parent's fork/clone event.
-    Tracee &T = Tracees[Tid];
-    int Sig = WSTOPSIG(Status);
-    unsigned Event = static_cast<unsigned>(Status) >> 16;
-    switch (Event) {
-    case PTRACE_EVENT_SECCOMP:
-      onSeccompStop(Tid, T);
-      resume(Tid, T, 0);
-      break;
-    case PTRACE_EVENT_FORK:
-    case PTRACE_EVENT_VFORK:
-    case PTRACE_EVENT_CLONE: {
-      unsigned long NewTid = 0;
-      if (ptrace(PTRACE_GETEVENTMSG, Tid, nullptr, &NewTid) == 0)
-        Tracees.emplace(static_cast<pid_t>(NewTid), Tracee());
-      resume(Tid, T, 0);
-      break;
-    }
-    case PTRACE_EVENT_EXEC: {
-      // A non-leader thread that execs takes over the leader's tid.
-      unsigned long Former = 0;
-      if (ptrace(PTRACE_GETEVENTMSG, Tid, nullptr, &Former) == 0 &&
-          static_cast<pid_t>(Former) != Tid)
-        Tracees.erase(static_cast<pid_t>(Former));
-      Tracee &Now = Tracees[Tid];
-      Now = Tracee();
-      resume(Tid, Now, 0);
-      break;
-    }
-    case PTRACE_EVENT_STOP:
-      // Group-stop (SIGSTOP and friends): keep it stopped but listen for
-      // SIGCONT. Anything else (a new tracee's first stop, the end of a
-      // group-stop) just goes on.
-      if (Sig == SIGSTOP || Sig == SIGTSTP || Sig == SIGTTIN || Sig == SIGTTOU)
-        ptrace(PTRACE_LISTEN, Tid, nullptr, nullptr);
-      else
-        resume(Tid, T, 0);
-      break;
-    case 0:
-      if (Sig == (SIGTRAP | 0x80)) {
-        onSyscallStop(Tid, T);
-        resume(Tid, T, 0);
-      } else {
-        // Signal-delivery-stop: deliver the signal as if we weren't here.
-        resume(Tid, T, Sig);
-      }
-      break;
-    default:
-      resume(Tid, T, 0);
-      break;
-    }
-  }
-}
-
-int Runner::run(char **Argv) {
-  if (int Err = startApp(Argv)) {
-    error("cannot start '%s' under ptrace: %s", AppPath.c_str(),
+int Runner::run(char **Argv, const TraceChoice &C) {
+  bool Preload = C.Mode == TraceMode::Preload;
+  if (int Err =
+          Preload ? startPreloadedApp(Argv, C.Library) : startTracedApp(Argv)) {
+    error("cannot start '%s' %s: %s", AppPath.c_str(),
+          Preload ? "with the preload library" : "under ptrace",
           std::strerror(-Err));
     return 1;
   }
@@ -843,7 +1506,10 @@ int Runner::run(char **Argv) {
   struct sigaction OldInt, OldTerm;
   sigaction(SIGINT, &Sa, &OldInt);
   sigaction(SIGTERM, &Sa, &OldTerm);
-  traceLoop();
+  if (Preload)
+    serveLoop();
+  else
+    traceLoop();
   sigaction(SIGINT, &OldInt, nullptr);
   sigaction(SIGTERM, &OldTerm, nullptr);
   // Maps the app filled in through mmap or late: one last look.
@@ -892,6 +1558,9 @@ int bpfcov::doRun(int Argc, char **Argv) {
   std::string App = appName(AppPath);
   if (ensureBpffs(true) != 0)
     return 1;
+  TraceChoice Trace;
+  if (chooseTraceMode(A.Trace, AppPath, Trace) != 0)
+    return 1;
 
   // Never mix two runs' data in one profile.
   std::string AppDir = appPinDir(App);
@@ -913,7 +1582,7 @@ int bpfcov::doRun(int Argc, char **Argv) {
   }
 
   Runner R(AppPath, App);
-  int Status = R.run(Argv + A.AppIndex);
+  int Status = R.run(Argv + A.AppIndex, Trace);
   R.reportIncomplete();
   // Plain text: errors were printed as they happened. JSON: one value, the
   // first error or the result.
@@ -923,6 +1592,10 @@ int bpfcov::doRun(int Argc, char **Argv) {
     return Status;
   }
   if (R.pins().empty() && !R.errors()) {
+    if (Trace.Mode == TraceMode::Preload && R.reports() == 0)
+      pDebug(1, "the preload library reported no bpf() call: a statically "
+                "linked program that APP starts is only seen with "
+                "--trace=ptrace");
     pErr("no instrumented BPF object was loaded by '%s': build it with "
          "bpfcov-cc or bpfcov_add_bpf_object",
          AppPath.c_str());

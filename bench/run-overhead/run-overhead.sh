@@ -7,13 +7,14 @@
 # only loaded (getppid() natively on the syscall fast path: the worst case
 # for bpfcov's seccomp filter). Best of REPS runs each, native and traced
 # alternating; pins go to a private bpffs on a temp dir, removed on exit.
+# MODE is bpfcov run's --trace (auto: preload for this dynamically linked app).
 # Needs root. Numbers are only meaningful on an otherwise idle machine.
 #
-# USAGE: run-overhead.sh BPFCOV APP OBJ [N=200000] [REPS=11]
+# USAGE: run-overhead.sh BPFCOV APP OBJ [N=200000] [REPS=11] [MODE=auto]
 set -euo pipefail
-usage() { sed -n '12p' "$0" | sed 's/^# //' >&2; exit 2; }
+usage() { sed -n '13p' "$0" | sed 's/^# //' >&2; exit 2; }
 [ $# -ge 3 ] || usage
-bpfcov=$1 app=$2 obj=$3 n=${4:-200000} reps=${5:-11}
+bpfcov=$1 app=$2 obj=$3 n=${4:-200000} reps=${5:-11} mode=${6:-auto}
 
 tmp=$(mktemp -d)
 cleanup() { umount "$tmp/fs" 2>/dev/null || true; rm -rf "$tmp"; }
@@ -28,7 +29,7 @@ measure() {
   shift
   for ((i = 0; i < reps; i++)); do
     t0=$(now); "$app" "$@" "$obj" "$n"; t1=$(now)
-    "$bpfcov" --bpffs="$tmp/fs" run --force "$app" "$@" "$obj" "$n" 2>"$tmp/err" ||
+    "$bpfcov" --bpffs="$tmp/fs" run --force --trace="$mode" "$app" "$@" "$obj" "$n" 2>"$tmp/err" ||
       { cat "$tmp/err" >&2; exit 1; }
     t2=$(now)
     grep -q "pinned the coverage maps of BPF object" "$tmp/err" ||
@@ -43,7 +44,7 @@ measure() {
   }'
 }
 
-echo "run-overhead: $n getppid() syscalls after loading $(basename "$obj"), best of $reps runs"
+echo "run-overhead: $n getppid() syscalls after loading $(basename "$obj"), best of $reps runs, --trace=$mode"
 echo "  case                   native ms  bpfcov ms   ratio  target <= 1.10"
 measure "program attached"
 measure "object loaded only" --no-attach

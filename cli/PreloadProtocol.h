@@ -1,0 +1,53 @@
+/*===-- PreloadProtocol.h - bpfcov run <-> libbpfcov-preload.so -----------===
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * What the preload library (preload.c, C) and `bpfcov run` (run.cpp, C++)
+ * exchange in preload mode. bpfcov listens on a unix SOCK_SEQPACKET socket
+ * and names it in BPFCOV_PRELOAD_SOCK. Each process that makes a bpf() call
+ * worth reporting connects once and sends one PreloadReport per call (a new
+ * map's fd rides along as SCM_RIGHTS). After the map named in
+ * BPFCOV_PRELOAD_PIN_MAP (.rodata.covmap) was created, the next
+ * BPF_MAP_FREEZE or BPF_PROG_LOAD waits for bpfcov's 1-byte ack: bpfcov pins
+ * an object once its covmap is filled, and APP goes on after that.
+ *
+ * USAGE: #include "PreloadProtocol.h"
+ *===----------------------------------------------------------------------===*/
+#ifndef BPFCOV_CLI_PRELOADPROTOCOL_H
+#define BPFCOV_CLI_PRELOADPROTOCOL_H
+
+#include <stdint.h>
+
+/* File name of the library, looked up beside the bpfcov binary, then in
+ * ../lib and the install prefix. */
+#define BPFCOV_PRELOAD_LIB "libbpfcov-preload.so"
+/* Path of bpfcov's listening socket; unset or empty: report nothing. */
+#define BPFCOV_PRELOAD_SOCK_ENV "BPFCOV_PRELOAD_SOCK"
+/* "1": report every bpf() call, failed ones too (bpfcov -v). Otherwise only
+ * successful BPF_MAP_CREATE, BPF_MAP_FREEZE and BPF_PROG_LOAD, the commands
+ * the seccomp filter of ptrace mode stops on. */
+#define BPFCOV_PRELOAD_ALL_ENV "BPFCOV_PRELOAD_ALL"
+
+/* Name of the map whose creation announces pins (Names.h CovMapSection). */
+#define BPFCOV_PRELOAD_PIN_MAP_ENV "BPFCOV_PRELOAD_PIN_MAP"
+
+/* "bpfc" read as a little-endian u32, and the protocol version. */
+#define BPFCOV_PRELOAD_MAGIC 0x63667062u
+#define BPFCOV_PRELOAD_VERSION 1u
+
+/* PreloadReport.Flags */
+#define BPFCOV_PRELOAD_HAS_FD 1u    /* SCM_RIGHTS carries the new map's fd */
+#define BPFCOV_PRELOAD_WANTS_ACK 2u /* the caller waits for the ack */
+
+/* One bpf() call, after it returned. */
+struct PreloadReport {
+  uint32_t Magic;   /* BPFCOV_PRELOAD_MAGIC */
+  uint32_t Version; /* BPFCOV_PRELOAD_VERSION */
+  uint32_t Cmd;     /* bpf()'s `int cmd` */
+  int32_t Tid;      /* calling thread */
+  int64_t Ret;      /* return value: >= 0, or -1 and Errno */
+  int32_t Errno;
+  uint32_t Flags; /* BPFCOV_PRELOAD_* */
+};
+
+#endif /* BPFCOV_CLI_PRELOADPROTOCOL_H */
