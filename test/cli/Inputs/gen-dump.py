@@ -13,25 +13,11 @@ import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from elfsections import elf_sections  # noqa: E402
+
 SECTIONS = {"profc": ".data.profc", "profd": ".rodata.profd",
             "profn": ".rodata.profn", "covmap": ".rodata.covmap"}
-
-
-def elf_sections(data):
-    """{name: bytes} of a little-endian ELF64 file."""
-    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
-        sys.exit("gen-dump.py: not a little-endian ELF64 object")
-    shoff, = struct.unpack_from("<Q", data, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
-    headers = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize)
-               for i in range(shnum)]
-    strtab = headers[shstrndx]
-    names = data[strtab[4]:strtab[4] + strtab[5]]
-    out = {}
-    for h in headers:
-        name = names[h[0]:names.index(b"\0", h[0])].decode()
-        out[name] = data[h[4]:h[4] + h[5]]
-    return out
 
 
 def main():
@@ -45,7 +31,7 @@ def main():
                    help="PIN:SIZE, cut a map value to SIZE bytes")
     a = p.parse_args()
     with open(a.obj, "rb") as f:
-        secs = elf_sections(f.read())
+        secs = elf_sections(f.read(), "gen-dump.py")
     maps = {}
     for pin, sec in SECTIONS.items():
         if sec not in secs:

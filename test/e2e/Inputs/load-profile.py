@@ -16,26 +16,18 @@ USAGE: load-profile.py [--value N] x.bpf.o > x.proftext
 import argparse
 import hashlib
 import struct
+import os
 import sys
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from elfsections import elf_sections  # noqa: E402
 
 
 def sections(path):
     """Maps section name -> bytes for an ELF64 little-endian file."""
-    data = open(path, "rb").read()
-    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
-        sys.exit(f"load-profile.py: error: '{path}' is not an ELF64 little-endian object")
-    shoff, = struct.unpack_from("<Q", data, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3A)
-    hdrs = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize)
-            for i in range(shnum)]
-    strtab = hdrs[shstrndx]
-    strs = data[strtab[4]:strtab[4] + strtab[5]]
-    out = {}
-    for h in hdrs:
-        name = strs[h[0]:strs.index(b"\0", h[0])].decode()
-        out[name] = data[h[4]:h[4] + h[5]] if h[1] != 8 else b""  # 8: SHT_NOBITS
-    return out
+    with open(path, "rb") as f:
+        return elf_sections(f.read(), "load-profile.py")
 
 
 def uleb(buf, pos):
