@@ -12,8 +12,11 @@
 //   the verifier accept. See BPFCov.h for the list of transformations and
 //   include/bpfcov/Names.h for the sections and layouts it produces.
 //
-//   The instructions that bump counters are never touched: they keep
-//   addressing the __profc_* globals, which only change section and linkage.
+//   The instructions that bump counters keep their form: they address the
+//   __profc_* globals, which only change section, linkage and name. Two
+//   kinds of instructions that llc -march=bpf cannot emit are rewritten:
+//   atomic counter reads left by -O2 (STEP 3b) and MC/DC's byte-wide atomic
+//   ORs (STEP 3c).
 //
 // USAGE:
 //   opt -load-pass-plugin build/lib/libBPFCov.so -passes=bpf-cov x.ll -o x.bc

@@ -11,7 +11,10 @@
 //   * the profile runtime is stripped (llvm.global_ctors entries,
 //     __llvm_profile_init/register functions, __llvm_profile_runtime), and
 //     llvm.used / llvm.compiler.used are kept free of dangling members;
-//   * __profc_* counters move to .data.profc (the increments are untouched);
+//   * __profc_* counters (and MC/DC bitmaps, padded to u64 words) move to
+//     .data.profc; the increments keep their form, but atomic counter reads
+//     become plain loads and byte-wide atomic ORs 64-bit ones (BPF has
+//     neither);
 //   * each __profd_* record becomes scalar u64 globals in .rodata.profd
 //     (layout: bpfcov/Names.h), the counter pointer becoming the byte offset
 //     of the function's counters in .data.profc;
