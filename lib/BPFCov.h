@@ -40,8 +40,10 @@ namespace bpfcov {
 /// The new-PM pass. run() only calls the worker (lib/BPFCov.cpp).
 struct BPFCov : llvm::PassInfoMixin<BPFCov> {
   /// \p StripInitializersOnly keeps the mapping for llvm-cov (.bpf.obj).
-  explicit BPFCov(bool StripInitializersOnly = false)
-      : StripInitializersOnly(StripInitializersOnly) {}
+  /// \p PerCpu puts the counters in per-CPU rows (also on with
+  /// -bpfcov-counters=percpu).
+  explicit BPFCov(bool StripInitializersOnly = false, bool PerCpu = false)
+      : StripInitializersOnly(StripInitializersOnly), PerCpu(PerCpu) {}
 
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
 
@@ -50,11 +52,13 @@ struct BPFCov : llvm::PassInfoMixin<BPFCov> {
   static bool isRequired() { return true; }
 
   bool StripInitializersOnly;
+  bool PerCpu;
 };
 
 /// The rewrite itself; returns true when \p M changed. Bad input is a
 /// fatal error naming the problem and the fix (no output file is left).
-bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly);
+bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly,
+                           bool PerCpu = false);
 
 } // namespace bpfcov
 
