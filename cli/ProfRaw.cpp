@@ -209,11 +209,19 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
           format("%s has %" PRIu64 " counters", Which.c_str(), Fn.NumCounters);
       return -EINVAL;
     }
+    // Per-CPU rows are padded to whole cache lines (Names.h).
     // NumCounters <= UINT32_MAX and Rows <= MaxPerCpuRows: no overflow.
+    uint64_t Stride = (In.Flags & CovMapFlagPerCpu)
+                          ? (Fn.NumCounters + PerCpuRowAlign - 1) /
+                                PerCpuRowAlign * PerCpuRowAlign
+                          : Fn.NumCounters;
     if (CountersOff % 8 || CountersOff > Profc.size() ||
-        Fn.NumCounters * Rows > (Profc.size() - CountersOff) / 8) {
+        Stride * Rows > (Profc.size() - CountersOff) / 8) {
       std::string RowsText =
-          Rows > 1 ? format(" x %" PRIu64 " per-CPU rows", Rows) : "";
+          (In.Flags & CovMapFlagPerCpu)
+              ? format(" in %" PRIu64 " per-CPU rows of %" PRIu64, Rows,
+                       Stride)
+              : "";
       Err = format("counters of %s (%" PRIu64 "%s at byte %" PRIu64
                    ") lie outside profc (%zu bytes)",
                    Which.c_str(), Fn.NumCounters, RowsText.c_str(),
@@ -240,7 +248,7 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
     for (uint64_t I = 0; I < Fn.NumCounters; ++I) {
       uint64_t Sum = 0;
       for (uint64_t Row = 0; Row < Rows; ++Row)
-        Sum += loadU64(Profc, CountersOff + (Row * Fn.NumCounters + I) * 8);
+        Sum += loadU64(Profc, CountersOff + (Row * Stride + I) * 8);
       In.Counters.push_back(Sum);
     }
     Fn.BitmapOffset = In.Bitmap.size();

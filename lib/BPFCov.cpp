@@ -616,11 +616,12 @@ void BPFCovRewriter::lowerPerCpuCounters() {
   // STEP 3d (percpu): each function's counters get one row per CPU,
   //   @__profc_f = private global [3 x i64] zeroinitializer
   // becomes
-  //   @__profc_f = private global [64 x [3 x i64]] zeroinitializer
-  // and every function that bumps counters picks its row once, at entry:
+  //   @__profc_f = private global [64 x [8 x i64]] zeroinitializer
+  // (rows padded to 8 counters, 64 bytes), and every function that bumps
+  // counters picks its row once, at entry:
   //   %cpu = call i64 inttoptr (i64 8 to ptr)()   ; bpf_get_smp_processor_id
   //   %row = and i64 %cpu, 63
-  //   %f.row = getelementptr inbounds [64 x [3 x i64]], ptr @__profc_f,
+  //   %f.row = getelementptr inbounds [64 x [8 x i64]], ptr @__profc_f,
   //            i64 0, i64 %row
   // then each counter address (the global, or a constant GEP into it) is
   // rebuilt on %f.row. The adds themselves do not change: atomic adds stay
@@ -630,7 +631,10 @@ void BPFCovRewriter::lowerPerCpuCounters() {
   std::map<GlobalVariable *, GlobalVariable *> NewOf;
   for (FunctionRecord &R : Records) {
     GlobalVariable *Old = R.Counters;
-    auto *RowTy = cast<ArrayType>(Old->getValueType());
+    // Rows are padded to whole 64-byte cache lines: two CPUs never bump
+    // counters in the same row, and rows of few counters do not share a
+    // line either (false sharing costs as much as sharing the counters).
+    auto *RowTy = ArrayType::get(I64, alignTo(R.NumCounters, PerCpuRowAlign));
     auto *AT = ArrayType::get(RowTy, Rows);
     auto *New = new GlobalVariable(M, AT, /*isConstant=*/false,
                                    Old->getLinkage(),
@@ -673,7 +677,8 @@ void BPFCovRewriter::lowerPerCpuCounters() {
         Base = B.CreateInBoundsGEP(New->getValueType(), New,
                                    {ConstantInt::get(I64, 0), Row},
                                    R->Counters->getName() + ".row");
-        // Typed pointers: the row is [N x i64]*, as the old global was.
+        // Typed pointers: the row is [S x i64]*; the old global was
+        // [N x i64]*, which the constant GEPs index.
         Base = B.CreatePointerCast(Base, R->Counters->getType());
       }
       Instruction *I = Use.first;

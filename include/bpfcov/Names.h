@@ -118,12 +118,16 @@ inline constexpr uint64_t CovMapFlagAtomic = 1;
 inline constexpr uint64_t CovMapFlagNamesCompressed = 2;
 /// Per-CPU counters (bpf-cov<percpu>): each function's counters are
 /// R = 1 << ((Flags >> CovMapFlagPerCpuRowsShift) & 0xff) rows of
-/// DF_NumCounters u64 ([R x [N x i64]], DF_CountersOffset is the start of
-/// the block); CPU n bumps row n mod R and gen sums the rows. MC/DC bitmaps
-/// stay shared.
+/// S = DF_NumCounters rounded up to a multiple of PerCpuRowAlign u64
+/// ([R x [S x i64]], one 64-byte cache line or more per row;
+/// DF_CountersOffset is the start of the block and the first N of each row
+/// are the counters). CPU n bumps row n mod R; gen sums the rows. MC/DC
+/// bitmaps stay shared.
 inline constexpr uint64_t CovMapFlagPerCpu = 4;
 inline constexpr unsigned CovMapFlagPerCpuRowsShift = 8;
 inline constexpr uint64_t MaxPerCpuRows = 4096;
+/// Per-CPU rows hold a multiple of this many u64 (64 bytes).
+inline constexpr uint64_t PerCpuRowAlign = 8;
 
 } // namespace bpfcov
 

@@ -564,18 +564,26 @@ TEST(ProfRawParse, GathersInRecordOrder) {
   }
 }
 
-/// sampleMaps' functions with per-CPU counters: 4 rows each, alpha's block
-/// (4 x 3) first, then beta's (4 x 1); the rows add up to sampleMaps'
-/// counters.
+/// sampleMaps' functions with per-CPU counters: 4 rows each, padded to 8
+/// u64 (Names.h), alpha's block (4 x 8) first, then beta's (4 x 8); the
+/// rows add up to sampleMaps' counters. The padding holds 99s, which gen
+/// must ignore.
 Maps perCpuMaps() {
   Maps M = sampleMaps(8);
   M.Profc.clear();
-  for (uint64_t V : {1, 0, 1, /**/ 2, 1, 0, /**/ 0, 1, 0, /**/ 2, 0, 0})
-    putU64(M.Profc, M.Profc.size(), V); // alpha: 5 2 1
-  for (uint64_t V : {40, 0, 1, 1})
-    putU64(M.Profc, M.Profc.size(), V); // beta: 42
-  putU64(M.Profd, 16, 0);                         // alpha at byte 0
-  putU64(M.Profd, DataRecordSize + 16, 4 * 3 * 8); // beta after it
+  auto Row = [&](std::vector<uint64_t> Counters) {
+    Counters.resize(PerCpuRowAlign, 99);
+    for (uint64_t V : Counters)
+      putU64(M.Profc, M.Profc.size(), V);
+  };
+  Row({1, 0, 1}); // alpha: 5 2 1
+  Row({2, 1, 0});
+  Row({0, 1, 0});
+  Row({2, 0, 0});
+  for (uint64_t V : {40, 0, 1, 1}) // beta: 42
+    Row({V});
+  putU64(M.Profd, 16, 0);                          // alpha at byte 0
+  putU64(M.Profd, DataRecordSize + 16, 4 * 8 * 8); // beta after it
   putU64(M.CovMap, CovMapFieldOffset[CF_Flags],
          CovMapFlagAtomic | CovMapFlagPerCpu |
              (uint64_t(2) << CovMapFlagPerCpuRowsShift));
@@ -601,8 +609,8 @@ TEST(ProfRawParse, SumsPerCpuRows) {
   // One row less than the flags say: beta's last row is missing.
   M.Profc.resize(M.Profc.size() - 8);
   EXPECT_EQ(-EINVAL, parse(M, In, Err));
-  EXPECT_EQ("counters of function 1 (name ref 0xb29e921bb0ca7b98) (1 x 4 "
-            "per-CPU rows at byte 96) lie outside profc (120 bytes)",
+  EXPECT_EQ("counters of function 1 (name ref 0xb29e921bb0ca7b98) (1 in 4 "
+            "per-CPU rows of 8 at byte 256) lie outside profc (504 bytes)",
             Err);
   // More rows than any pass writes.
   M = perCpuMaps();

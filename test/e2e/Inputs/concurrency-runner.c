@@ -5,7 +5,8 @@
 // 64-byte packet whose bytes are 0..63, then prints every counter. With
 // atomic counters the totals are exact; with plain ones two CPUs lose
 // increments. With ROWS (per-CPU counters, one function: .data.profc is
-// ROWS rows of N counters) it prints each counter summed over the rows.
+// ROWS rows of N counters and padding) it prints each column of the rows
+// summed.
 // Used by test/e2e/concurrency-*.test.
 //
 // USAGE: concurrency-runner OBJ THREADS RUNS [ROWS]
