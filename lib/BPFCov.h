@@ -25,10 +25,17 @@
 // With strip-initializers-only (the .bpf.obj for llvm-cov) the same rewrite
 // runs but __llvm_covmap, __llvm_covfun and __llvm_prf_names are kept.
 //
+// With percpu (opt-in) each function's counters become [R x [S x i64]]: R
+// rows (-bpfcov-percpu-rows, default 64) of its N counters padded to S, a
+// multiple of 8 (whole cache lines). Every function that bumps counters
+// computes its row once at entry, bpf_get_smp_processor_id() & (R-1), and
+// its counter addresses are rebuilt on that row; the adds are unchanged.
+//
 // USAGE:
 //   opt -load-pass-plugin libBPFCov.so -passes=bpf-cov x.ll -o x.cov.bc
 //   opt -load-pass-plugin libBPFCov.so
 //     -passes="bpf-cov<strip-initializers-only>" x.ll -o x.obj.bc
+//   opt -load-pass-plugin libBPFCov.so -passes="bpf-cov<percpu>" x.ll ...
 //===----------------------------------------------------------------------===//
 #ifndef BPFCOV_BPFCOV_H
 #define BPFCOV_BPFCOV_H
