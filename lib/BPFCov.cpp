@@ -669,6 +669,7 @@ void BPFCovRewriter::lowerPerCpuCounters() {
     Value *Cpu = B.CreateCall(HelperTy, Helper, {}, "bpfcov.cpu");
     Value *Row = B.CreateAnd(Cpu, Rows - 1, "bpfcov.row");
     std::map<FunctionRecord *, Value *> RowBase;
+    std::map<std::pair<PHINode *, BasicBlock *>, Value *> PhiValues;
     for (auto &Use : FnUsers.second) {
       FunctionRecord *R = Use.second;
       Value *&Base = RowBase[R];
@@ -686,11 +687,18 @@ void BPFCovRewriter::lowerPerCpuCounters() {
         auto *C = dyn_cast<Constant>(I->getOperand(Op));
         if (!C || !refersTo(C, R->Counters))
           continue;
-        // A PHI's incoming value is computed at the end of its block.
-        Instruction *At = I;
-        if (auto *PN = dyn_cast<PHINode>(I))
-          At = PN->getIncomingBlock(Op)->getTerminator();
-        I->setOperand(Op, materializeWithBase(C, R->Counters, Base, At));
+        // A PHI's incoming value is computed at the end of its block, once
+        // per block (a PHI lists a block twice with the same value).
+        if (auto *PN = dyn_cast<PHINode>(I)) {
+          BasicBlock *From = PN->getIncomingBlock(Op);
+          Value *&V = PhiValues[{PN, From}];
+          if (!V)
+            V = materializeWithBase(C, R->Counters, Base,
+                                    From->getTerminator());
+          I->setOperand(Op, V);
+        } else {
+          I->setOperand(Op, materializeWithBase(C, R->Counters, Base, I));
+        }
         ++NumPerCpuAccesses;
       }
     }
