@@ -10,7 +10,8 @@
 // One run, not a timed test; exits 1 if atomic counters lose an increment.
 //
 // USAGE: bpfcov-bench --none=plain/bench.bpf.o --plain=bench_plain.bpf.o
-//                     --atomic=bench.bpf.o [--percpu=percpu.bpf.o]
+//                     --atomic=bench.bpf.o [--cpu-rows=bench_percpu.bpf.o]
+//                     [--percpu=percpu.bpf.o]
 //===----------------------------------------------------------------------===//
 #include <argp.h>
 #include <bpf/bpf.h>
@@ -41,7 +42,7 @@ namespace {
 //===-- Options -----------------------------------------------------------===//
 
 struct Options {
-  std::string None, Plain, Atomic, PerCpu;
+  std::string None, Plain, Atomic, PerCpu, CpuRows;
   std::string ProgName = "bench_xdp";
   unsigned Repeat = 1000000; ///< BPF_PROG_TEST_RUN repeat per call
   unsigned Calls = 1;        ///< calls per thread per measurement
@@ -51,17 +52,18 @@ struct Options {
 
 const char *const Doc =
     "bpfcov-bench -- what bpfcov's counters cost in the kernel\v"
-    "Usage: bpfcov-bench --none=OBJ --plain=OBJ --atomic=OBJ [--percpu=OBJ] "
-    "[OPTIONS]\n"
+    "Usage: bpfcov-bench --none=OBJ --plain=OBJ --atomic=OBJ [--cpu-rows=OBJ] "
+    "[--percpu=OBJ] [OPTIONS]\n"
     "  OBJ := one BPF object (the same program built three ways)\n"
-    "Prints markdown tables on stdout; exits 1 when atomic counters lose an "
-    "increment or a program fails to load or run.";
+    "Prints markdown tables on stdout; exits 1 when atomic or per-CPU "
+    "counters lose an increment or a program fails to load or run.";
 
 enum Key : int {
   KeyNone = 0x100,
   KeyPlain,
   KeyAtomic,
   KeyPerCpu,
+  KeyCpuRows,
   KeyProg,
   KeyRepeat,
   KeyCalls,
@@ -73,6 +75,8 @@ const struct argp_option ArgpOptions[] = {
     {"none", KeyNone, "OBJ", 0, "uninstrumented object", 0},
     {"plain", KeyPlain, "OBJ", 0, "object with plain counters", 0},
     {"atomic", KeyAtomic, "OBJ", 0, "object with atomic counters", 0},
+    {"cpu-rows", KeyCpuRows, "OBJ", 0,
+     "object with per-CPU counter rows (--bpfcov-counters=percpu)", 0},
     {"percpu", KeyPerCpu, "OBJ", 0,
      "percpu.bpf.o: also compare per-CPU placements", 0},
     {"prog", KeyProg, "NAME", 0, "program to run (default: bench_xdp)", 0},
@@ -112,6 +116,9 @@ error_t parseOpt(int K, char *Arg, struct argp_state *State) {
     break;
   case KeyPerCpu:
     O.PerCpu = Arg;
+    break;
+  case KeyCpuRows:
+    O.CpuRows = Arg;
     break;
   case KeyProg:
     O.ProgName = Arg;
@@ -239,7 +246,9 @@ int getLoadStats(const LoadedObject &L, const std::string &ProgName,
 
 /// A counters map read as u64s; per-CPU maps come back as one value per
 /// possible CPU, and counter I is the sum of every element K with
-/// K % NumCounters == I (rows of per-CPU slots fold the same way).
+/// K % NumCounters == I (rows of per-CPU slots fold the same way, and so do
+/// the pass's per-CPU rows of a one-function object: .rodata.covmap's
+/// flags give the row count).
 struct Counters {
   int Fd = -1;
   size_t Bytes = 0; ///< bytes one lookup returns
@@ -256,7 +265,16 @@ struct Counters {
     Bytes = ValueSize;
     if (bpf_map__type(Map) == BPF_MAP_TYPE_PERCPU_ARRAY)
       Bytes *= static_cast<size_t>(libbpf_num_possible_cpus());
-    NumCounters = WantCounters ? WantCounters : ValueSize / 8;
+    unsigned Rows = 1;
+    if (bpf_map *CovMap = bpf_object__find_map_by_name(Obj, ".rodata.covmap")) {
+      std::vector<uint64_t> Header((bpf_map__value_size(CovMap) + 7) / 8);
+      __u32 Zero = 0;
+      if (Header.size() > 3 &&
+          !bpf_map_lookup_elem(bpf_map__fd(CovMap), &Zero, Header.data()) &&
+          (Header[3] & 4)) // CovMapFlagPerCpu, log2(rows) in bits 8-15
+        Rows = 1u << ((Header[3] >> 8) & 0x1f);
+    }
+    NumCounters = WantCounters ? WantCounters : ValueSize / 8 / Rows;
     return 0;
   }
   int read(std::vector<uint64_t> &Out) const {
@@ -599,6 +617,8 @@ int main(int Argc, char **Argv) {
       {"plain", O.Plain, O.ProgName, ".data.profc", 0},
       {"atomic", O.Atomic, O.ProgName, ".data.profc", 0},
   };
+  if (!O.CpuRows.empty())
+    Builds.push_back({"percpu", O.CpuRows, O.ProgName, ".data.profc", 0});
   std::vector<Variant> Placements;
   if (!O.PerCpu.empty())
     for (const char *P : {"shared_plain", "shared_atomic", "slot_plain",
@@ -630,10 +650,15 @@ int main(int Argc, char **Argv) {
     }
 
   printEnvironment(O);
-  printLost({&Builds[1], &Builds[2]}, O);
-  printCost({&Builds[0], &Builds[1], &Builds[2]}, O,
-            "In-kernel cost per run (BPF_PROG_TEST_RUN duration)");
-  printInsns({&Builds[0], &Builds[1], &Builds[2]});
+  std::vector<Variant *> All, Instrumented;
+  for (Variant &V : Builds) {
+    All.push_back(&V);
+    if (!V.MapName.empty())
+      Instrumented.push_back(&V);
+  }
+  printLost(Instrumented, O);
+  printCost(All, O, "In-kernel cost per run (BPF_PROG_TEST_RUN duration)");
+  printInsns(All);
   if (!Placements.empty()) {
     std::vector<Variant *> Ps;
     for (Variant &V : Placements)
@@ -641,12 +666,16 @@ int main(int Argc, char **Argv) {
     printPerCpu(Ps, O);
   }
 
-  const Variant &A = Builds[2];
-  if (A.EntryActual != A.EntryExpected || A.AllActual != A.AllExpected) {
-    pErr("atomic counters lost increments: entry %" PRIu64 " of %" PRIu64
-         ", all %" PRIu64 " of %" PRIu64,
-         A.EntryActual, A.EntryExpected, A.AllActual, A.AllExpected);
-    return 1;
+  int Status = 0;
+  for (size_t I = 2; I < Builds.size(); ++I) {
+    const Variant &A = Builds[I];
+    if (A.EntryActual != A.EntryExpected || A.AllActual != A.AllExpected) {
+      pErr("%s counters lost increments: entry %" PRIu64 " of %" PRIu64
+           ", all %" PRIu64 " of %" PRIu64,
+           A.Label.c_str(), A.EntryActual, A.EntryExpected, A.AllActual,
+           A.AllExpected);
+      Status = 1;
+    }
   }
-  return 0;
+  return Status;
 }

@@ -23,11 +23,12 @@ src="$(cd "$(dirname "$0")/.." && pwd)"
 build="${build:-$src/build}"
 [ -f "$build/CMakeCache.txt" ] || err "'$build' is not a bpfcov build directory: cmake -S '$src' -B '$build' first"
 [ "$(id -u)" = 0 ] || err "bpfcov-bench loads BPF programs: run as root"
-cmake --build "$build" -j2 --target bpfcov-bench bench_bpf bench_plain_bpf percpu_bpf >&2
+cmake --build "$build" -j2 --target bpfcov-bench bench_bpf bench_plain_bpf bench_percpu_bpf percpu_bpf >&2
 b="$build/bench"
 [ -x "$b/bpfcov-bench" ] || err "'$b/bpfcov-bench' missing: is add_subdirectory(bench) in the top-level CMakeLists.txt?"
 run=("$b/bpfcov-bench" --none="$b/plain/bench.bpf.o" --plain="$b/bench_plain.bpf.o"
-     --atomic="$b/bench.bpf.o" --percpu="$b/plain/percpu.bpf.o" "$@")
+     --atomic="$b/bench.bpf.o" --cpu-rows="$b/bench_percpu.bpf.o"
+     --percpu="$b/plain/percpu.bpf.o" "$@")
 if [ -n "$out" ]; then
   tmp="$(mktemp "$out.XXXXXX")"; trap 'rm -f "$tmp"' EXIT
   "${run[@]}" | tee "$tmp"

@@ -151,6 +151,20 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
                  In.Version, In.LLVMMajor, supportedProfRawVersions().c_str());
     return -EINVAL;
   }
+  // Per-CPU counters: Rows rows of NumCounters per function, summed below.
+  uint64_t Rows = 1;
+  if (In.Flags & CovMapFlagPerCpu) {
+    uint64_t Log2Rows = (In.Flags >> CovMapFlagPerCpuRowsShift) & 0xff;
+    if (Log2Rows > 31 || (uint64_t(1) << Log2Rows) > MaxPerCpuRows) {
+      Err = format("covmap flags 0x%" PRIx64 " give %s%" PRIu64
+                   " per-CPU rows, at most %" PRIu64 " are supported",
+                   In.Flags, Log2Rows > 31 ? "2^" : "",
+                   Log2Rows > 31 ? Log2Rows : uint64_t(1) << Log2Rows,
+                   MaxPerCpuRows);
+      return -EINVAL;
+    }
+    Rows = uint64_t(1) << Log2Rows;
+  }
   const char *Name = CovMap.data() + CovMapFieldOffset[CF_ObjectName];
   size_t NameLen = strnlen(Name, ObjectNameSize);
   if (NameLen == 0 || NameLen == ObjectNameSize) {
@@ -195,11 +209,23 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
           format("%s has %" PRIu64 " counters", Which.c_str(), Fn.NumCounters);
       return -EINVAL;
     }
+    // Per-CPU rows are padded to whole cache lines (Names.h).
+    // NumCounters <= UINT32_MAX and Rows <= MaxPerCpuRows: no overflow.
+    uint64_t Stride = (In.Flags & CovMapFlagPerCpu)
+                          ? (Fn.NumCounters + PerCpuRowAlign - 1) /
+                                PerCpuRowAlign * PerCpuRowAlign
+                          : Fn.NumCounters;
     if (CountersOff % 8 || CountersOff > Profc.size() ||
-        Fn.NumCounters > (Profc.size() - CountersOff) / 8) {
-      Err = format("counters of %s (%" PRIu64 " at byte %" PRIu64
+        Stride * Rows > (Profc.size() - CountersOff) / 8) {
+      std::string RowsText =
+          (In.Flags & CovMapFlagPerCpu)
+              ? format(" in %" PRIu64 " per-CPU rows of %" PRIu64, Rows,
+                       Stride)
+              : "";
+      Err = format("counters of %s (%" PRIu64 "%s at byte %" PRIu64
                    ") lie outside profc (%zu bytes)",
-                   Which.c_str(), Fn.NumCounters, CountersOff, Profc.size());
+                   Which.c_str(), Fn.NumCounters, RowsText.c_str(),
+                   CountersOff, Profc.size());
       return -EINVAL;
     }
     if (Fn.NumBitmapBytes > UINT32_MAX || BitmapOff > Profc.size() ||
@@ -217,9 +243,14 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
     }
     // Gather in record order: the sections written are exactly the
     // counters and bitmap bytes of the records, whatever else profc holds.
+    // Per-CPU rows are summed (wrapping, like the counters themselves).
     Fn.CountersOffset = In.Counters.size() * 8;
-    for (uint64_t I = 0; I < Fn.NumCounters; ++I)
-      In.Counters.push_back(loadU64(Profc, CountersOff + I * 8));
+    for (uint64_t I = 0; I < Fn.NumCounters; ++I) {
+      uint64_t Sum = 0;
+      for (uint64_t Row = 0; Row < Rows; ++Row)
+        Sum += loadU64(Profc, CountersOff + (Row * Stride + I) * 8);
+      In.Counters.push_back(Sum);
+    }
     Fn.BitmapOffset = In.Bitmap.size();
     In.Bitmap.insert(In.Bitmap.end(), Profc.begin() + BitmapOff,
                      Profc.begin() + BitmapOff + Fn.NumBitmapBytes);

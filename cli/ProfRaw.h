@@ -137,7 +137,8 @@ ProfRawSummary summarize(const ProfRawInput &In);
 /// Fills \p In from the values of one object's four maps (key 0 of each,
 /// host byte order), validating the covmap magic, version and name, the
 /// profd size and every record's counter and bitmap ranges. Counters and
-/// bitmap bytes are gathered in record order. Returns 0, or -EINVAL with a
+/// bitmap bytes are gathered in record order; per-CPU counter rows
+/// (CovMapFlagPerCpu) are summed into one counter each. Returns 0, or -EINVAL with a
 /// message (lower-case, no period) in \p Err.
 int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
                       const std::string &Profn, const std::string &CovMap,

@@ -7,11 +7,13 @@
 # in CMAKE_CURRENT_BINARY_DIR, and a target <NAME>_bpf that builds them.
 #
 #   bpfcov_add_bpf_object(NAME raw_enter SOURCE raw_enter.bpf.c
-#                         [SKELETON] [PLAIN] [COUNTERS atomic|plain]
+#                         [SKELETON] [PLAIN] [COUNTERS atomic|plain|percpu]
 #                         [INCLUDES dir...] [DEFINES X=1...] [DEPENDS file...])
 #
 # COUNTERS defaults to atomic: exact counts when programs run on several CPUs
 # at once (clang's -fprofile-update=atomic; the verifier accepts its adds).
+# percpu: the same atomic adds, on one row of counters per CPU (bpf-cov<percpu>):
+# no cache-line contention between CPUs; bpfcov gen sums the rows.
 # Works in this project and, after `cmake --install`, from any other one
 # with find_package(BPFCov) (BPFCovConfig.cmake sets the tool paths).
 include_guard(GLOBAL)
@@ -50,9 +52,9 @@ function(bpfcov_add_bpf_object)
   if(NOT A_COUNTERS)
     set(A_COUNTERS atomic)
   endif()
-  if(NOT A_COUNTERS MATCHES "^(atomic|plain)$")
+  if(NOT A_COUNTERS MATCHES "^(atomic|plain|percpu)$")
     message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): COUNTERS is "
-                        "'${A_COUNTERS}', expected atomic or plain")
+                        "'${A_COUNTERS}', expected atomic, plain or percpu")
   endif()
   if((A_SKELETON OR A_PLAIN) AND NOT BPFCOV_BPFTOOL AND A_SKELETON)
     message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): SKELETON needs bpftool: "
@@ -91,8 +93,14 @@ function(bpfcov_add_bpf_object)
     list(APPEND _cflags -D${_def})
   endforeach()
   set(_covflags -fprofile-instr-generate -fcoverage-mapping)
-  if(A_COUNTERS STREQUAL atomic)
+  set(_pass bpf-cov)
+  set(_strip "bpf-cov<strip-initializers-only>")
+  if(NOT A_COUNTERS STREQUAL plain)
     list(APPEND _covflags -fprofile-update=atomic)
+  endif()
+  if(A_COUNTERS STREQUAL percpu)
+    set(_pass "bpf-cov<percpu>")
+    set(_strip "bpf-cov<strip-initializers-only;percpu>")
   endif()
 
   set(_d ${CMAKE_CURRENT_BINARY_DIR})
@@ -107,7 +115,7 @@ function(bpfcov_add_bpf_object)
     COMMENT "BPF coverage IR ${A_NAME}.bpf.ll" VERBATIM)
   # opt (bpf-cov) -> llc -> x.bpf.o, loadable
   add_custom_command(OUTPUT ${_o}
-    COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin} -passes=bpf-cov
+    COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin} "-passes=${_pass}"
             -bpfcov-object-name=${A_NAME} ${_ll} -o ${_o}.bc
     COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_o}.bc -o ${_o}
     COMMAND ${CMAKE_COMMAND} -E remove ${_o}.bc
@@ -116,7 +124,7 @@ function(bpfcov_add_bpf_object)
   # opt (bpf-cov<strip-initializers-only>) -> llc -> x.bpf.obj, for llvm-cov
   add_custom_command(OUTPUT ${_obj}
     COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin}
-            "-passes=bpf-cov<strip-initializers-only>"
+            "-passes=${_strip}"
             -bpfcov-object-name=${A_NAME} ${_ll} -o ${_obj}.bc
     COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_obj}.bc -o ${_obj}
     COMMAND ${CMAKE_COMMAND} -E remove ${_obj}.bc

@@ -16,10 +16,13 @@
 //   __profc_* globals, which only change section, linkage and name. Two
 //   kinds of instructions that llc -march=bpf cannot emit are rewritten:
 //   atomic counter reads left by -O2 (STEP 3b) and MC/DC's byte-wide atomic
-//   ORs (STEP 3c).
+//   ORs (STEP 3c). Opt-in (bpf-cov<percpu>, -bpfcov-counters=percpu): each
+//   counter array gets one row per CPU and the addresses (not the adds) pick
+//   the row of the CPU the program runs on.
 //
 // USAGE:
 //   opt -load-pass-plugin build/lib/libBPFCov.so -passes=bpf-cov x.ll -o x.bc
+//   opt ... '-passes=bpf-cov<percpu>' [-bpfcov-percpu-rows=64] x.ll -o x.bc
 //   llc -march=bpf -filetype=obj x.bc -o x.bpf.o
 //===----------------------------------------------------------------------===//
 #include "BPFCov.h"
@@ -45,6 +48,7 @@
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/LEB128.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 
 #include <cstdlib>
@@ -61,6 +65,7 @@ STATISTIC(NumCounters, "Number of counters moved to .data.profc");
 STATISTIC(NumAtomicReads, "Number of atomic counter reads made plain");
 STATISTIC(NumBitmapUpdates, "Number of MC/DC byte-wide atomic ORs widened");
 STATISTIC(NumStripped, "Number of profile-runtime globals and functions stripped");
+STATISTIC(NumPerCpuAccesses, "Number of counter accesses moved to per-CPU rows");
 
 static cl::opt<std::string> ObjectNameOpt(
     "bpfcov-object-name",
@@ -68,6 +73,27 @@ static cl::opt<std::string> ObjectNameOpt(
              "for the pin directory (default: the source file name without "
              "directory and .bpf.c/.c suffixes)"),
     cl::init(""));
+
+enum CounterMode { CM_Shared, CM_PerCpu };
+static cl::opt<CounterMode> CountersOpt(
+    "bpfcov-counters",
+    cl::desc("Counter layout in .data.profc (the adds stay as clang wrote "
+             "them: atomic with -fprofile-update=atomic)"),
+    cl::values(clEnumValN(CM_Shared, "shared",
+                          "one counter array per function (default)"),
+               clEnumValN(CM_PerCpu, "percpu",
+                          "one row of counters per CPU (bpf-cov<percpu>)")),
+    cl::init(CM_Shared));
+
+static cl::opt<unsigned> PerCpuRowsOpt(
+    "bpfcov-percpu-rows",
+    cl::desc("Rows of counters with -bpfcov-counters=percpu: a power of two "
+             "from 1 to 4096; CPU n uses row n mod rows (default: 64)"),
+    cl::init(64));
+
+/// bpf_get_smp_processor_id, BPF helper #8 (inlined by the verifier on
+/// x86-64 and arm64 kernels).
+static constexpr uint64_t GetSmpProcessorIdHelper = 8;
 
 namespace {
 
@@ -89,8 +115,9 @@ struct FunctionRecord {
 /// InstrLowerer): the module, the debug-info builder and what was collected.
 class BPFCovRewriter {
 public:
-  BPFCovRewriter(Module &M, bool StripInitializersOnly)
-      : M(M), Ctx(M.getContext()), StripInitializersOnly(StripInitializersOnly) {}
+  BPFCovRewriter(Module &M, bool StripInitializersOnly, bool PerCpu)
+      : M(M), Ctx(M.getContext()), StripInitializersOnly(StripInitializersOnly),
+        PerCpu(PerCpu || CountersOpt == CM_PerCpu) {}
 
   /// Runs the whole rewrite; returns true if the module changed.
   bool run();
@@ -99,6 +126,9 @@ private:
   Module &M;
   LLVMContext &Ctx;
   bool StripInitializersOnly;
+  bool PerCpu;              ///< counters in per-CPU rows
+  uint64_t Rows = 1;        ///< rows per counter array (PerCpu)
+  bool AtomicAdds = false;  ///< counters are bumped with atomicrmw add
   DICompileUnit *CU = nullptr;
   std::unique_ptr<DIBuilder> DIB;
   std::vector<FunctionRecord> Records;
@@ -130,6 +160,11 @@ private:
   void lowerCounters();
   /// Makes the atomic counter loads that -O2 leaves behind selectable.
   void lowerAtomicCounterReads();
+  /// Sets AtomicAdds from the instructions that bump the counters.
+  void detectAtomicAdds();
+  /// Turns each [N x i64] counter array into [Rows x [N x i64]] and makes
+  /// every access use the row of the CPU the program runs on.
+  void lowerPerCpuCounters();
   /// Pads MC/DC bitmaps to whole u64 words, for lowerAtomicBitmapUpdates.
   void padBitmaps();
   /// Turns byte-wide atomic ORs into the BPF's 64-bit atomic OR.
@@ -430,11 +465,21 @@ void BPFCovRewriter::lowerCounters() {
     setIdentifierName(GV, Wanted);
     compat::moveToModuleEnd(GV);
     auto *AT = cast<ArrayType>(GV->getValueType());
-    uint64_t EltBits = DL.getTypeAllocSizeInBits(AT->getElementType());
+    // Per-CPU counters: [Rows x [N x i64]], a two-dimensional BTF array.
+    SmallVector<Metadata *, 2> Dims{
+        DIB->getOrCreateSubrange(0, AT->getNumElements())};
+    Type *EltTy = AT->getElementType();
+    if (auto *Row = dyn_cast<ArrayType>(EltTy)) {
+      Dims.push_back(DIB->getOrCreateSubrange(0, Row->getNumElements()));
+      EltTy = Row->getElementType();
+    }
+    uint64_t EltBits = DL.getTypeAllocSizeInBits(EltTy);
     DIType *Elt = EltBits == 64 ? getU64Type()
                                 : DIB->createBasicType("unsigned char", 8,
                                                        dwarf::DW_ATE_unsigned_char);
-    attachDebugInfo(GV, getArrayType(Elt, EltBits, AT->getNumElements()));
+    attachDebugInfo(GV, DIB->createArrayType(DL.getTypeAllocSizeInBits(AT),
+                                             EltBits, Elt,
+                                             DIB->getOrCreateArray(Dims)));
     uint64_t Start = alignTo(Offset, 8);
     Offset = Start + DL.getTypeAllocSize(AT);
     return Start;
@@ -529,6 +574,146 @@ void BPFCovRewriter::lowerAtomicBitmapUpdates() {
                       RMW->getOrdering());
     RMW->eraseFromParent();
     ++NumBitmapUpdates;
+  }
+}
+
+void BPFCovRewriter::detectAtomicAdds() {
+  for (FunctionRecord &R : Records)
+    forEachInstructionUser(R.Counters, [&](Instruction *I) {
+      if (isa<AtomicRMWInst>(I))
+        AtomicAdds = true;
+    });
+}
+
+/// True if constant \p C is or contains \p GV.
+static bool refersTo(const Constant *C, const GlobalVariable *GV) {
+  if (C == GV)
+    return true;
+  if (!isa<ConstantExpr>(C))
+    return false;
+  for (const Use &Op : C->operands())
+    if (refersTo(cast<Constant>(Op.get()), GV))
+      return true;
+  return false;
+}
+
+/// Rebuilds constant \p C, which refers to \p Old, as instructions before
+/// \p InsertPt with \p Old replaced by \p NewBase.
+static Value *materializeWithBase(Constant *C, GlobalVariable *Old,
+                                  Value *NewBase, Instruction *InsertPt) {
+  if (C == Old)
+    return NewBase;
+  auto *CE = dyn_cast<ConstantExpr>(C);
+  if (!CE || !refersTo(CE, Old))
+    return C;
+  Instruction *NI = CE->getAsInstruction();
+  for (unsigned I = 0, E = NI->getNumOperands(); I != E; ++I)
+    if (auto *Op = dyn_cast<Constant>(NI->getOperand(I)))
+      NI->setOperand(I, materializeWithBase(Op, Old, NewBase, InsertPt));
+  IRBuilder<> B(InsertPt);
+  return B.Insert(NI);
+}
+
+void BPFCovRewriter::lowerPerCpuCounters() {
+  // STEP 3d (percpu): each function's counters get one row per CPU,
+  //   @__profc_f = private global [3 x i64] zeroinitializer
+  // becomes
+  //   @__profc_f = private global [64 x [8 x i64]] zeroinitializer
+  // (rows padded to 8 counters, 64 bytes), and every function that bumps
+  // counters picks its row once, at entry:
+  //   %cpu = call i64 inttoptr (i64 8 to ptr)()   ; bpf_get_smp_processor_id
+  //   %row = and i64 %cpu, 63
+  //   %f.row = getelementptr inbounds [64 x [8 x i64]], ptr @__profc_f,
+  //            i64 0, i64 %row
+  // then each counter address (the global, or a constant GEP into it) is
+  // rebuilt on %f.row. The adds themselves do not change: atomic adds stay
+  // exact with more CPUs than rows and when runs nest on one CPU.
+  Type *I64 = Type::getInt64Ty(Ctx);
+  // STEP 3d.1: the new globals; old uses are rewritten below.
+  std::map<GlobalVariable *, GlobalVariable *> NewOf;
+  for (FunctionRecord &R : Records) {
+    GlobalVariable *Old = R.Counters;
+    // Rows are padded to whole 64-byte cache lines: two CPUs never bump
+    // counters in the same row, and rows of few counters do not share a
+    // line either (false sharing costs as much as sharing the counters).
+    auto *RowTy = ArrayType::get(I64, alignTo(R.NumCounters, PerCpuRowAlign));
+    auto *AT = ArrayType::get(RowTy, Rows);
+    auto *New = new GlobalVariable(M, AT, /*isConstant=*/false,
+                                   Old->getLinkage(),
+                                   ConstantAggregateZero::get(AT), "", Old);
+    New->setSection(Old->getSection());
+    New->setAlignment(Old->getAlign());
+    New->setComdat(Old->getComdat());
+    NewOf[Old] = New;
+  }
+  // STEP 3d.2: the instructions that use counters, by function.
+  std::map<Function *, SmallVector<std::pair<Instruction *, FunctionRecord *>, 8>>
+      Users;
+  for (FunctionRecord &R : Records) {
+    SmallPtrSet<Instruction *, 16> Seen;
+    forEachInstructionUser(R.Counters, [&](Instruction *I) {
+      if (Seen.insert(I).second)
+        Users[I->getFunction()].push_back({I, &R});
+    });
+  }
+  FunctionType *HelperTy = FunctionType::get(I64, /*isVarArg=*/false);
+  for (auto &FnUsers : Users) {
+    Function *F = FnUsers.first;
+    BasicBlock::iterator IP = F->getEntryBlock().getFirstInsertionPt();
+    while (isa<AllocaInst>(&*IP))
+      ++IP;
+    IRBuilder<> B(&*IP);
+    if (DISubprogram *SP = F->getSubprogram())
+      B.SetCurrentDebugLocation(DILocation::get(Ctx, 0, 0, SP));
+    Value *Helper = ConstantExpr::getIntToPtr(
+        ConstantInt::get(I64, GetSmpProcessorIdHelper),
+        compat::getPointerTo(HelperTy));
+    Value *Cpu = B.CreateCall(HelperTy, Helper, {}, "bpfcov.cpu");
+    Value *Row = B.CreateAnd(Cpu, Rows - 1, "bpfcov.row");
+    std::map<FunctionRecord *, Value *> RowBase;
+    std::map<std::pair<PHINode *, BasicBlock *>, Value *> PhiValues;
+    for (auto &Use : FnUsers.second) {
+      FunctionRecord *R = Use.second;
+      Value *&Base = RowBase[R];
+      if (!Base) {
+        GlobalVariable *New = NewOf[R->Counters];
+        Base = B.CreateInBoundsGEP(New->getValueType(), New,
+                                   {ConstantInt::get(I64, 0), Row},
+                                   R->Counters->getName() + ".row");
+        // Typed pointers: the row is [S x i64]*; the old global was
+        // [N x i64]*, which the constant GEPs index.
+        Base = B.CreatePointerCast(Base, R->Counters->getType());
+      }
+      Instruction *I = Use.first;
+      for (unsigned Op = 0, E = I->getNumOperands(); Op != E; ++Op) {
+        auto *C = dyn_cast<Constant>(I->getOperand(Op));
+        if (!C || !refersTo(C, R->Counters))
+          continue;
+        // A PHI's incoming value is computed at the end of its block, once
+        // per block (a PHI lists a block twice with the same value).
+        if (auto *PN = dyn_cast<PHINode>(I)) {
+          BasicBlock *From = PN->getIncomingBlock(Op);
+          Value *&V = PhiValues[{PN, From}];
+          if (!V)
+            V = materializeWithBase(C, R->Counters, Base,
+                                    From->getTerminator());
+          I->setOperand(Op, V);
+        } else {
+          I->setOperand(Op, materializeWithBase(C, R->Counters, Base, I));
+        }
+        ++NumPerCpuAccesses;
+      }
+    }
+  }
+  // STEP 3d.3: what is left (the __profd_* record) refers to the new global.
+  for (FunctionRecord &R : Records) {
+    GlobalVariable *Old = R.Counters, *New = NewOf[Old];
+    Old->removeDeadConstantUsers();
+    Old->replaceAllUsesWith(
+        ConstantExpr::getPointerBitCastOrAddrSpaceCast(New, Old->getType()));
+    New->takeName(Old);
+    Old->eraseFromParent();
+    R.Counters = New;
   }
 }
 
@@ -680,12 +865,10 @@ void BPFCovRewriter::emitCovMap() {
           if (auto *CI = dyn_cast<ConstantInt>(H->getOperand(I)))
             Header[I] = CI->getZExtValue();
 
-  uint64_t Flags = 0;
-  for (FunctionRecord &R : Records)
-    forEachInstructionUser(R.Counters, [&](Instruction *I) {
-      if (isa<AtomicRMWInst>(I))
-        Flags |= CovMapFlagAtomic;
-    });
+  uint64_t Flags = AtomicAdds ? CovMapFlagAtomic : 0;
+  if (PerCpu)
+    Flags |= CovMapFlagPerCpu | (uint64_t(Log2_64(Rows))
+                                 << CovMapFlagPerCpuRowsShift);
   if (GlobalVariable *Names = M.getNamedGlobal(NamesVar))
     if (auto *Data = dyn_cast<ConstantDataSequential>(Names->getInitializer())) {
       // The blob starts with ULEB128 uncompressed and compressed sizes.
@@ -787,6 +970,12 @@ bool BPFCovRewriter::run() {
   }
   if (!checkInput())
     return false;
+  if (PerCpu) {
+    Rows = PerCpuRowsOpt;
+    if (!isPowerOf2_64(Rows) || Rows > MaxPerCpuRows)
+      error("-bpfcov-percpu-rows is '" + Twine(Rows) +
+            "': expected a power of two from 1 to " + Twine(MaxPerCpuRows));
+  }
   for (GlobalVariable &GV : M.globals())
     TakenNames.insert(GV.getName());
   DIB = std::make_unique<DIBuilder>(M, /*AllowUnresolved=*/true, CU);
@@ -795,8 +984,11 @@ bool BPFCovRewriter::run() {
   if (!collectRecords())
     return true;
   padBitmaps();
-  lowerCounters();
   lowerAtomicCounterReads();
+  detectAtomicAdds();
+  if (PerCpu)
+    lowerPerCpuCounters();
+  lowerCounters();
   lowerAtomicBitmapUpdates();
   lowerData();
   lowerNames();
@@ -806,12 +998,13 @@ bool BPFCovRewriter::run() {
   return true;
 }
 
-bool bpfcov::instrumentBPFCoverage(Module &M, bool StripInitializersOnly) {
-  return BPFCovRewriter(M, StripInitializersOnly).run();
+bool bpfcov::instrumentBPFCoverage(Module &M, bool StripInitializersOnly,
+                                   bool PerCpu) {
+  return BPFCovRewriter(M, StripInitializersOnly, PerCpu).run();
 }
 
 PreservedAnalyses bpfcov::BPFCov::run(Module &M, ModuleAnalysisManager &) {
-  return instrumentBPFCoverage(M, StripInitializersOnly)
+  return instrumentBPFCoverage(M, StripInitializersOnly, PerCpu)
              ? PreservedAnalyses::none()
              : PreservedAnalyses::all();
 }

@@ -28,10 +28,17 @@
 // With strip-initializers-only (the .bpf.obj for llvm-cov) the same rewrite
 // runs but __llvm_covmap, __llvm_covfun and __llvm_prf_names are kept.
 //
+// With percpu (opt-in) each function's counters become [R x [S x i64]]: R
+// rows (-bpfcov-percpu-rows, default 64) of its N counters padded to S, a
+// multiple of 8 (whole cache lines). Every function that bumps counters
+// computes its row once at entry, bpf_get_smp_processor_id() & (R-1), and
+// its counter addresses are rebuilt on that row; the adds are unchanged.
+//
 // USAGE:
 //   opt -load-pass-plugin libBPFCov.so -passes=bpf-cov x.ll -o x.cov.bc
 //   opt -load-pass-plugin libBPFCov.so
 //     -passes="bpf-cov<strip-initializers-only>" x.ll -o x.obj.bc
+//   opt -load-pass-plugin libBPFCov.so -passes="bpf-cov<percpu>" x.ll ...
 //===----------------------------------------------------------------------===//
 #ifndef BPFCOV_BPFCOV_H
 #define BPFCOV_BPFCOV_H
@@ -43,8 +50,10 @@ namespace bpfcov {
 /// The new-PM pass. run() only calls the worker (lib/BPFCov.cpp).
 struct BPFCov : llvm::PassInfoMixin<BPFCov> {
   /// \p StripInitializersOnly keeps the mapping for llvm-cov (.bpf.obj).
-  explicit BPFCov(bool StripInitializersOnly = false)
-      : StripInitializersOnly(StripInitializersOnly) {}
+  /// \p PerCpu puts the counters in per-CPU rows (also on with
+  /// -bpfcov-counters=percpu).
+  explicit BPFCov(bool StripInitializersOnly = false, bool PerCpu = false)
+      : StripInitializersOnly(StripInitializersOnly), PerCpu(PerCpu) {}
 
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
 
@@ -53,11 +62,13 @@ struct BPFCov : llvm::PassInfoMixin<BPFCov> {
   static bool isRequired() { return true; }
 
   bool StripInitializersOnly;
+  bool PerCpu;
 };
 
 /// The rewrite itself; returns true when \p M changed. Bad input is a
 /// fatal error naming the problem and the fix (no output file is left).
-bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly);
+bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly,
+                           bool PerCpu = false);
 
 } // namespace bpfcov
 

@@ -7,13 +7,14 @@
 //
 // DESCRIPTION:
 //   Plugin glue for the pass in BPFCov.cpp, kept apart from the rewrite:
-//   the new-PM pipeline names `bpf-cov` and `bpf-cov<strip-initializers-only>`
-//   and, for the seeds' spelling `opt -load libBPFCov.so
+//   the new-PM pipeline names `bpf-cov`, `bpf-cov<strip-initializers-only>`,
+//   `bpf-cov<percpu>` and `bpf-cov<strip-initializers-only;percpu>` and, for the seeds' spelling `opt -load libBPFCov.so
 //   [-strip-initializers-only] -bpf-cov`, a legacy-PM wrapper.
 //
 // USAGE:
 //   opt -load-pass-plugin libBPFCov.so -passes=bpf-cov x.ll -o x.bc
 //   opt -load libBPFCov.so -strip-initializers-only -bpf-cov x.ll -o x.obj.bc
+//   opt -load libBPFCov.so -bpfcov-counters=percpu -bpf-cov x.ll -o x.bc
 //===----------------------------------------------------------------------===//
 #include "BPFCov.h"
 #include "Compat.h"
@@ -60,11 +61,23 @@ llvm::PassPluginLibraryInfo getBPFCovPluginInfo() {
                     MPM.addPass(bpfcov::BPFCov(StripInitializersOnlyOpt));
                     return true;
                   }
-                  if (Name == "bpf-cov<strip-initializers-only>") {
-                    MPM.addPass(bpfcov::BPFCov(true));
-                    return true;
+                  // bpf-cov<strip-initializers-only;percpu>, in any order.
+                  if (!Name.consume_front("bpf-cov<") ||
+                      !Name.consume_back(">"))
+                    return false;
+                  bool Strip = StripInitializersOnlyOpt, PerCpu = false;
+                  SmallVector<StringRef, 2> Params;
+                  Name.split(Params, ';');
+                  for (StringRef P : Params) {
+                    if (P == "strip-initializers-only")
+                      Strip = true;
+                    else if (P == "percpu")
+                      PerCpu = true;
+                    else
+                      return false;
                   }
-                  return false;
+                  MPM.addPass(bpfcov::BPFCov(Strip, PerCpu));
+                  return true;
                 });
           }};
 }

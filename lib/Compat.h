@@ -42,6 +42,15 @@ inline llvm::PointerType *getInt8PtrTy(llvm::LLVMContext &Ctx) {
 #endif
 }
 
+/// A pointer to \p Pointee: `Pointee*` (typed, LLVM < 17) or `ptr`.
+inline llvm::PointerType *getPointerTo(llvm::Type *Pointee) {
+#if LLVM_VERSION_MAJOR >= 17
+  return llvm::PointerType::getUnqual(Pointee->getContext());
+#else
+  return llvm::PointerType::getUnqual(Pointee);
+#endif
+}
+
 /// True when \p S starts with \p Prefix (StringRef::startswith was renamed).
 inline bool startsWith(llvm::StringRef S, llvm::StringRef Prefix) {
 #if LLVM_VERSION_MAJOR >= 16

@@ -87,7 +87,9 @@ inline constexpr unsigned DataRecordSize = NumDataFields * 8;
 //   0    8     __bpfcov_magic             CovMapMagic
 //   8    8     __bpfcov_raw_version       INSTR_PROF_RAW_VERSION of the producer
 //   16   8     __bpfcov_llvm_major        LLVM major version of the producer
-//   24   8     __bpfcov_flags             CovMapFlag* bits
+//   24   8     __bpfcov_flags             CovMapFlag* bits; bits 8-15:
+//                                          log2(per-CPU rows) with
+//                                          CovMapFlagPerCpu
 //   32   16    __bpfcov_covmap_header     {NRecords, FilenamesSize,
 //                                          CoverageSize, Version} (u32 each)
 //   48   64    __bpfcov_object_name       object name, NUL-padded
@@ -114,6 +116,18 @@ inline constexpr uint64_t CovMapMagic = 0x0100766f63667062ULL;
 inline constexpr uint64_t CovMapFlagAtomic = 1;
 /// The names blob is zlib-compressed.
 inline constexpr uint64_t CovMapFlagNamesCompressed = 2;
+/// Per-CPU counters (bpf-cov<percpu>): each function's counters are
+/// R = 1 << ((Flags >> CovMapFlagPerCpuRowsShift) & 0xff) rows of
+/// S = DF_NumCounters rounded up to a multiple of PerCpuRowAlign u64
+/// ([R x [S x i64]], one 64-byte cache line or more per row;
+/// DF_CountersOffset is the start of the block and the first N of each row
+/// are the counters). CPU n bumps row n mod R; gen sums the rows. MC/DC
+/// bitmaps stay shared.
+inline constexpr uint64_t CovMapFlagPerCpu = 4;
+inline constexpr unsigned CovMapFlagPerCpuRowsShift = 8;
+inline constexpr uint64_t MaxPerCpuRows = 4096;
+/// Per-CPU rows hold a multiple of this many u64 (64 bytes).
+inline constexpr uint64_t PerCpuRowAlign = 8;
 
 } // namespace bpfcov
 

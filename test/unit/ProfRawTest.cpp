@@ -564,6 +564,70 @@ TEST(ProfRawParse, GathersInRecordOrder) {
   }
 }
 
+/// sampleMaps' functions with per-CPU counters: 4 rows each, padded to 8
+/// u64 (Names.h), alpha's block (4 x 8) first, then beta's (4 x 8); the
+/// rows add up to sampleMaps' counters. The padding holds 99s, which gen
+/// must ignore.
+Maps perCpuMaps() {
+  Maps M = sampleMaps(8);
+  M.Profc.clear();
+  auto Row = [&](std::vector<uint64_t> Counters) {
+    Counters.resize(PerCpuRowAlign, 99);
+    for (uint64_t V : Counters)
+      putU64(M.Profc, M.Profc.size(), V);
+  };
+  Row({1, 0, 1}); // alpha: 5 2 1
+  Row({2, 1, 0});
+  Row({0, 1, 0});
+  Row({2, 0, 0});
+  for (uint64_t V : {40, 0, 1, 1}) // beta: 42
+    Row({V});
+  putU64(M.Profd, 16, 0);                          // alpha at byte 0
+  putU64(M.Profd, DataRecordSize + 16, 4 * 8 * 8); // beta after it
+  putU64(M.CovMap, CovMapFieldOffset[CF_Flags],
+         CovMapFlagAtomic | CovMapFlagPerCpu |
+             (uint64_t(2) << CovMapFlagPerCpuRowsShift));
+  return M;
+}
+
+TEST(ProfRawParse, SumsPerCpuRows) {
+  Maps M = perCpuMaps();
+  ProfRawInput In;
+  std::string Err;
+  ASSERT_EQ(0, parse(M, In, Err)) << Err;
+  EXPECT_EQ(CovMapFlagAtomic | CovMapFlagPerCpu | 0x200u, In.Flags);
+  ASSERT_EQ(2u, In.Functions.size());
+  EXPECT_EQ(0u, In.Functions[0].CountersOffset);
+  EXPECT_EQ(3u, In.Functions[0].NumCounters);
+  EXPECT_EQ(24u, In.Functions[1].CountersOffset);
+  EXPECT_EQ(1u, In.Functions[1].NumCounters);
+  EXPECT_EQ((std::vector<uint64_t>{5, 2, 1, 42}), In.Counters);
+  EXPECT_EQ(50u, summarize(In).Total);
+  // The same profile as the shared counters give.
+  EXPECT_EQ(write(twoFunctions(8)), write(In));
+
+  // One row less than the flags say: beta's last row is missing.
+  M.Profc.resize(M.Profc.size() - 8);
+  EXPECT_EQ(-EINVAL, parse(M, In, Err));
+  EXPECT_EQ("counters of function 1 (name ref 0xb29e921bb0ca7b98) (1 in 4 "
+            "per-CPU rows of 8 at byte 256) lie outside profc (504 bytes)",
+            Err);
+  // More rows than any pass writes.
+  M = perCpuMaps();
+  putU64(M.CovMap, CovMapFieldOffset[CF_Flags],
+         CovMapFlagPerCpu | (uint64_t(13) << CovMapFlagPerCpuRowsShift));
+  EXPECT_EQ(-EINVAL, parse(M, In, Err));
+  EXPECT_EQ("covmap flags 0xd04 give 8192 per-CPU rows, at most 4096 are "
+            "supported",
+            Err);
+  putU64(M.CovMap, CovMapFieldOffset[CF_Flags],
+         CovMapFlagPerCpu | (uint64_t(0xff) << CovMapFlagPerCpuRowsShift));
+  EXPECT_EQ(-EINVAL, parse(M, In, Err));
+  EXPECT_EQ("covmap flags 0xff04 give 2^255 per-CPU rows, at most 4096 are "
+            "supported",
+            Err);
+}
+
 TEST(ProfRawParse, NoFunctions) {
   Maps M = sampleMaps(8);
   M.Profd.clear();

@@ -4,9 +4,12 @@
 // together), each making one BPF_PROG_TEST_RUN with repeat RUNS over a
 // 64-byte packet whose bytes are 0..63, then prints every counter. With
 // atomic counters the totals are exact; with plain ones two CPUs lose
-// increments. Used by test/e2e/concurrency-*.test.
+// increments. With ROWS (per-CPU counters, one function: .data.profc is
+// ROWS rows of N counters and padding) it prints each column of the rows
+// summed.
+// Used by test/e2e/concurrency-*.test.
 //
-// USAGE: concurrency-runner OBJ THREADS RUNS
+// USAGE: concurrency-runner OBJ THREADS RUNS [ROWS]
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -61,12 +64,13 @@ int main(int Argc, char **Argv) {
   struct bpf_program *Prog;
   struct bpf_map *Map;
   unsigned long long *Counters;
-  unsigned Zero = 0, N;
+  unsigned Zero = 0, N, Rows = 1;
   int MapFd, Err;
 
-  if (Argc != 4 || !(NumThreads = strtoul(Argv[2], NULL, 10)) ||
-      NumThreads > MAX_THREADS || !(Runs = strtoul(Argv[3], NULL, 10))) {
-    fprintf(stderr, "usage: %s OBJ THREADS(1..%d) RUNS\n", Argv[0],
+  if ((Argc != 4 && Argc != 5) || !(NumThreads = strtoul(Argv[2], NULL, 10)) ||
+      NumThreads > MAX_THREADS || !(Runs = strtoul(Argv[3], NULL, 10)) ||
+      (Argc == 5 && !(Rows = strtoul(Argv[4], NULL, 10)))) {
+    fprintf(stderr, "usage: %s OBJ THREADS(1..%d) RUNS [ROWS]\n", Argv[0],
             MAX_THREADS);
     return 2;
   }
@@ -119,9 +123,25 @@ int main(int Argc, char **Argv) {
   }
   printf("program %s: %u threads x %u runs, retval %u\n",
          bpf_program__name(Prog), NumThreads, Runs, Runners[0].Retval);
-  printf("counters %u\n", N);
-  for (unsigned I = 0; I < N; I++)
-    printf("counter %u: %llu\n", I, Counters[I]);
+  if (N % Rows) {
+    fprintf(stderr, "Error: %u counters are not %u rows\n", N, Rows);
+    return 1;
+  }
+  if (Rows > 1)
+    printf("rows %u\n", Rows);
+  printf("counters %u\n", N / Rows);
+  for (unsigned I = 0; I < N / Rows; I++) {
+    unsigned long long Sum = 0;
+    unsigned Used = 0;
+    for (unsigned R = 0; R < Rows; R++) {
+      Sum += Counters[R * (N / Rows) + I];
+      Used += Counters[R * (N / Rows) + I] != 0;
+    }
+    if (Rows > 1)
+      printf("counter %u: %llu (rows used %u)\n", I, Sum, Used);
+    else
+      printf("counter %u: %llu\n", I, Sum);
+  }
   free(Counters);
   bpf_object__close(Obj);
   return 0;
