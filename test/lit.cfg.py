@@ -19,8 +19,10 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.bpfcov_obj_root, "test")
 
 # The LLVM tools of the configured version come first on PATH.
+# bpftool lives in /usr/sbin, which a non-login PATH may lack.
 config.environment["PATH"] = os.pathsep.join(
-    [config.llvm_tools_dir, config.bpfcov_bindir, config.environment.get("PATH", os.environ["PATH"])])
+    [config.llvm_tools_dir, config.bpfcov_bindir,
+     config.environment.get("PATH", os.environ["PATH"]), "/usr/sbin", "/sbin"])
 for var in ("HOME", "TMPDIR"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
