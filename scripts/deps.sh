@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Installs (Debian 12, apt, as root) what building and testing bpfcov needs,
-# for each LLVM major given (default: 14). Sourced by scripts/test and
+# for each LLVM major given (default: 14), and the guest kernel runner
+# (scripts/vm: qemu, busybox, kmod). Sourced by scripts/test and
 # scripts/demo; installs only what is missing, so a ready machine costs ~1 s.
 # USAGE: scripts/deps.sh [LLVM_MAJOR...]
 set -euo pipefail
 
 bpfcov_packages() {
   local pkgs="cmake make g++ pkg-config python3 libbpf-dev libelf-dev zlib1g-dev
-    bpftool lcov libgtest-dev iproute2"
+    bpftool lcov libgtest-dev iproute2 qemu-system-x86 busybox-static kmod"
   local v
   for v in "$@"; do
     pkgs+=" clang-$v llvm-$v llvm-$v-dev llvm-$v-tools"
