@@ -37,8 +37,7 @@ $abi
 $t
 bpf_fs tracefs debugfs securityfs 
 bpf
-passed-through
-" "$(cat "$t/out"; echo)"
+passed-through" "$(cat "$t/out")"
 check "stderr names the kernel and the accelerator" 1 \
   "$(grep -cE "^vm: Linux $abi \(.*\), (kvm|tcg), 2 CPUs, 4096 MiB$" "$t/err")"
 check "--rw share written through" kept "$(cat "$t/rw/file" 2>&1)"
