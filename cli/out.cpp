@@ -755,6 +755,33 @@ int runOut(OutArgs &O) {
     return 1;
   }
 
+  // An object the profiles have no record of reports 0% everywhere: say so
+  // (another object's .bpf.obj given with --object, say).
+  std::set<std::string> Profiled;
+  for (const Profile &P : Profiles)
+    for (const std::string &Name : readProfRawObjectNames(P.Bytes))
+      Profiled.insert(Name);
+  for (const std::string &Obj : Objects) {
+    std::string Name = baseName(Obj);
+    for (const char *Ext : {".bpf.obj", ".obj"})
+      if (Name.size() > std::strlen(Ext) &&
+          Name.compare(Name.size() - std::strlen(Ext), std::string::npos,
+                       Ext) == 0) {
+        Name.resize(Name.size() - std::strlen(Ext));
+        break;
+      }
+    if (!Profiled.empty() && !Profiled.count(Name))
+      pInfo("Warning: no profile holds an object named '%s': is '%s' the "
+            ".bpf.obj of an object that 'bpfcov gen' wrote?",
+            Name.c_str(), Obj.c_str());
+  }
+  const CoverageCount &Funcs = Summary.Totals.Counts[M_Functions];
+  if (Funcs.Count > 0 && Funcs.Covered == 0)
+    pInfo("Warning: not one of the %" PRIu64 " functions ran according to the "
+          "profiles: are the objects (--object) the ones they were written "
+          "for?",
+          Funcs.Count);
+
   // STEP 7: publish, then report.
   if (Interrupted) {
     pErr("interrupted by signal %d: no report written", int(Interrupted));
