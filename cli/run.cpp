@@ -1057,26 +1057,32 @@ std::string whyNotPrivateBase(const std::string &Base) {
   return "";
 }
 
+/// The parent of process \p Pid, from /proc/<pid>/stat, or -1.
+pid_t parentOf(pid_t Pid) {
+  char Path[64], Buf[512];
+  std::snprintf(Path, sizeof(Path), "/proc/%d/stat", Pid);
+  UniqueFd Fd(open(Path, O_RDONLY | O_CLOEXEC));
+  ssize_t N = Fd.valid() ? read(Fd.get(), Buf, sizeof(Buf) - 1) : -1;
+  if (N <= 0)
+    return -1;
+  Buf[N] = '\0';
+  // "pid (comm) state ppid ...": comm may hold anything but the last ')'.
+  char *Paren = std::strrchr(Buf, ')');
+  char State;
+  int Ppid;
+  if (!Paren || std::sscanf(Paren + 1, " %c %d", &State, &Ppid) != 2)
+    return -1;
+  return Ppid;
+}
+
 /// True if \p Pid descends from bpfcov (APP's tree: bpfcov is its
 /// subreaper, so orphans of the tree stay below it).
 bool isInAppTree(pid_t Pid) {
   pid_t Self = getpid();
   for (int Depth = 0; Pid > 1 && Depth < 4096; ++Depth) {
-    char Path[64], Buf[512];
-    std::snprintf(Path, sizeof(Path), "/proc/%d/stat", Pid);
-    UniqueFd Fd(open(Path, O_RDONLY | O_CLOEXEC));
-    ssize_t N = Fd.valid() ? read(Fd.get(), Buf, sizeof(Buf) - 1) : -1;
-    if (N <= 0)
-      return false;
-    Buf[N] = '\0';
-    char *Paren = std::strrchr(Buf, ')');
-    char State;
-    int Ppid;
-    if (!Paren || std::sscanf(Paren + 1, " %c %d", &State, &Ppid) != 2)
-      return false;
-    if (Ppid == Self)
+    Pid = parentOf(Pid);
+    if (Pid == Self)
       return true;
-    Pid = Ppid;
   }
   return false;
 }
@@ -1192,18 +1198,7 @@ std::vector<pid_t> descendants() {
       long Pid = std::strtol(E->d_name, &End, 10);
       if (*End || Pid <= 0)
         continue;
-      char Path[64], Buf[512];
-      std::snprintf(Path, sizeof(Path), "/proc/%ld/stat", Pid);
-      UniqueFd Fd(open(Path, O_RDONLY | O_CLOEXEC));
-      ssize_t N = Fd.valid() ? read(Fd.get(), Buf, sizeof(Buf) - 1) : -1;
-      if (N <= 0)
-        continue;
-      Buf[N] = '\0';
-      // "pid (comm) state ppid ...": comm may hold anything but the last ')'.
-      char *Paren = std::strrchr(Buf, ')');
-      char State;
-      int Ppid;
-      if (Paren && std::sscanf(Paren + 1, " %c %d", &State, &Ppid) == 2)
+      if (pid_t Ppid = parentOf(static_cast<pid_t>(Pid)); Ppid > 0)
         Children[Ppid].push_back(static_cast<pid_t>(Pid));
     }
     closedir(D);
