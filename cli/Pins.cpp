@@ -157,9 +157,10 @@ int listAppEntries(const AppPins &P, std::vector<std::string> &Names) {
   return listDir(P.Dir.get(), Names);
 }
 
-int openObjectDir(const AppPins &P, const std::string &Object, bool Create) {
+int openObjectDir(const AppPins &P, const std::string &Object, bool Create,
+                  std::string *Why) {
   return openOwnedDir(P.Dir.get(), Object, P.Path + "/" + Object, P.Dev,
-                      Create);
+                      Create, Why);
 }
 
 int removeObjectPins(const AppPins &P, const std::string &Object) {

@@ -61,8 +61,10 @@ int lockAppPins(AppPins &P);
 /// Names of the entries of the app directory, sorted. Returns 0 or -errno.
 int listAppEntries(const AppPins &P, std::vector<std::string> &Names);
 /// Opens (\p Create: makes) object directory \p Object, checked like the
-/// app directory. Returns the fd or -errno (printed unless -ENOENT).
-int openObjectDir(const AppPins &P, const std::string &Object, bool Create);
+/// app directory. Returns the fd or -errno (its error in \p Why when
+/// given, else printed, unless -ENOENT).
+int openObjectDir(const AppPins &P, const std::string &Object, bool Create,
+                  std::string *Why = nullptr);
 /// Removes the four pins of \p Object and its directory; anything else in
 /// it is left, with the directory. Returns 0 or -errno.
 int removeObjectPins(const AppPins &P, const std::string &Object);

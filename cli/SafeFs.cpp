@@ -30,12 +30,16 @@ std::string fdPath(int DirFd, const std::string &Name) {
 }
 
 int openOwnedDir(int DirFd, const std::string &Name, const std::string &Path,
-                 dev_t Dev, bool Create) {
-  if (Create && ::mkdirat(DirFd, Name.c_str(), 0700) != 0 && errno != EEXIST) {
-    int Err = -errno;
-    pErr("cannot create '%s': %s", Path.c_str(), std::strerror(-Err));
+                 dev_t Dev, bool Create, std::string *Why) {
+  auto Fail = [&](int Err, const std::string &Msg) {
+    if (Why)
+      *Why = Msg;
+    else
+      pErr("%s", Msg.c_str());
     return Err;
-  }
+  };
+  if (Create && ::mkdirat(DirFd, Name.c_str(), 0700) != 0 && errno != EEXIST)
+    return Fail(-errno, "cannot create '" + Path + "': " + std::strerror(errno));
   int Fd = ::openat(DirFd, Name.c_str(),
                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (Fd < 0) {
@@ -43,40 +47,34 @@ int openOwnedDir(int DirFd, const std::string &Name, const std::string &Path,
     if (Err == -ENOENT)
       return Err;
     if (Err == -ELOOP || Err == -ENOTDIR)
-      pErr("'%s' is a symbolic link or not a directory: bpfcov follows no "
-           "link in the pin tree; remove it ('rm %s') and run again",
-           Path.c_str(), Path.c_str());
-    else
-      pErr("cannot open '%s': %s", Path.c_str(), std::strerror(-Err));
-    return Err;
+      return Fail(Err, "'" + Path + "' is a symbolic link or not a directory: "
+                       "bpfcov follows no link in the pin tree; remove it ('rm " +
+                           Path + "') and run again");
+    return Fail(Err, "cannot open '" + Path + "': " + std::strerror(-Err));
   }
   struct stat St;
   if (::fstat(Fd, &St) != 0) {
     int Err = -errno;
     ::close(Fd);
-    pErr("cannot stat '%s': %s", Path.c_str(), std::strerror(-Err));
-    return Err;
+    return Fail(Err, "cannot stat '" + Path + "': " + std::strerror(-Err));
   }
-  const char *Why = nullptr;
-  char Buf[128];
+  std::string Problem;
   if (St.st_dev != Dev) {
-    Why = "is not on the bpffs (another file system is mounted there)";
+    Problem = "is not on the bpffs (another file system is mounted there)";
   } else if (St.st_uid != ::geteuid()) {
-    std::snprintf(Buf, sizeof(Buf),
-                  "belongs to uid %u, not to uid %u that runs bpfcov",
-                  unsigned(St.st_uid), unsigned(::geteuid()));
-    Why = Buf;
+    Problem = "belongs to uid " + std::to_string(St.st_uid) + ", not to uid " +
+              std::to_string(::geteuid()) + " that runs bpfcov";
   } else if (St.st_mode & (S_IWGRP | S_IWOTH)) {
-    std::snprintf(Buf, sizeof(Buf), "is writable by other users (mode %04o)",
-                  unsigned(St.st_mode & 07777));
-    Why = Buf;
+    char Mode[8];
+    std::snprintf(Mode, sizeof(Mode), "%04o", unsigned(St.st_mode & 07777));
+    Problem = std::string("is writable by other users (mode ") + Mode + ")";
   }
-  if (Why) {
+  if (!Problem.empty()) {
     ::close(Fd);
-    pErr("'%s' %s: another user may have made it to redirect bpfcov's pins; "
-         "check it, remove it ('rm -r %s') and run again",
-         Path.c_str(), Why, Path.c_str());
-    return -EPERM;
+    return Fail(-EPERM, "'" + Path + "' " + Problem +
+                            ": another user may have made it to redirect "
+                            "bpfcov's pins; check it, remove it ('rm -r " +
+                            Path + "') and run again");
   }
   return Fd;
 }

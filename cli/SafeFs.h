@@ -56,10 +56,10 @@ std::string fdPath(int DirFd, const std::string &Name);
 /// that bpfcov may trust it: a directory on device \p Dev, owned by bpfcov's
 /// effective uid and writable by no one else. With \p Create it is made
 /// (mode 0700) when missing. \p Path names it in messages. Returns the fd,
-/// -ENOENT when missing (silently), or another -errno after printing the
-/// error (what is wrong and how to fix it).
+/// -ENOENT when missing (silently), or another -errno with the error (what
+/// is wrong and how to fix it) printed, or stored in \p Why when given.
 int openOwnedDir(int DirFd, const std::string &Name, const std::string &Path,
-                 dev_t Dev, bool Create);
+                 dev_t Dev, bool Create, std::string *Why = nullptr);
 
 /// Names of the entries of directory \p DirFd (no dot entries), sorted.
 /// Returns 0 or -errno.

@@ -241,10 +241,11 @@ int readAllObjects(const GenOptions &O, AppPins &Pins,
     } else if (!O.FromDump.empty()) {
       Dir.reset(openat(BaseFd, Name.c_str(),
                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    } else if (int Fd = openObjectDir(Pins, Name, /*Create=*/false); Fd >= 0) {
+    } else if (int Fd = openObjectDir(Pins, Name, /*Create=*/false, &M.Error);
+               Fd >= 0) {
       Dir.reset(Fd);
-    } else {
-      M.Error = "cannot be opened safely (see above)";
+    } else if (M.Error.empty()) {
+      M.Error = "removed while gen read it";
     }
     for (unsigned I = 0; I < NumCoverageMaps && M.Error.empty(); ++I) {
       std::string Path = M.Dir + "/" + CoverageMaps[I].Pin;

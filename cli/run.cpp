@@ -1478,10 +1478,11 @@ void Runner::pinCompleteGroups() {
 
 int Runner::pinGroup(ObjectGroup &G, const std::string &Object) {
   std::string Dir = Pins->Path + "/" + Object;
-  int Fd = openObjectDir(*Pins, Object, /*Create=*/true);
+  std::string Why;
+  int Fd = openObjectDir(*Pins, Object, /*Create=*/true, &Why);
   if (Fd < 0) {
-    error("cannot use '%s' for the coverage maps of '%s': %s", Dir.c_str(),
-          Object.c_str(), std::strerror(-Fd));
+    error("cannot pin the coverage maps of '%s': %s", Object.c_str(),
+          Why.empty() ? std::strerror(-Fd) : Why.c_str());
     return Fd;
   }
   UniqueFd ObjDir(Fd);
