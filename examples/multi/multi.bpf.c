@@ -150,11 +150,16 @@ static int loop_step(__u32 index, void *data)
 {
 	struct loop_state *st = data;
 	__u16 w[MULTI_MAX_WEIGHTS];
-	int i;
+	int i, n = (int)(index & 7) + 1;
 
+	/* Hides n <= 8 from the compiler: knowing it, clang drops
+	 * multi_score()'s i < MULTI_MAX_WEIGHTS and loads w[i] before testing
+	 * i < n, one past the end of w on the last round, which Linux 6.1's
+	 * verifier rejects ("invalid read from stack"). */
+	barrier_var(n);
 	for (i = 0; i < MULTI_MAX_WEIGHTS; i++)
 		w[i] = weights[i];
-	st->score = mix(st->score, multi_score(w, (int)(index & 7) + 1, st->score));
+	st->score = mix(st->score, multi_score(w, n, st->score));
 	st->steps++;
 	return st->steps >= 16; /* 1 stops the loop */
 }
