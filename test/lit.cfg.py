@@ -72,7 +72,8 @@ if config.bpfcov_build_examples:
     config.available_features.add("examples")
 
 # Kernel features (root, bpffs, bpf, fentry, fexit, bpf-lsm, tp_btf, kprobe,
-# uprobe, fentry-refused, bpf-lsm-refused): see test/lib/kernel_features.py.
+# uprobe, fentry-refused, bpf-lsm-refused, kprobe-refused): see
+# test/lib/kernel_features.py.
 # A failing probe makes its tests fail; only BPFCOV_SKIP_KERNEL_FEATURES and
 # BPFCOV_SKIP_KERNEL_TESTS=1 skip them, listed in test/skipped-features.txt.
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree

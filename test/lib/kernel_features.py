@@ -7,9 +7,9 @@ Kernel tests say what they need with REQUIRES lines naming these features:
   bpf           a socket filter loads and runs (BPF_PROG_TEST_RUN)
   fentry fexit bpf-lsm tp_btf kprobe uprobe
                 bpf-probe loads and attaches a program of that type
-  fentry-refused bpf-lsm-refused
-                the probe failed: the refusal tests of the fentry and lsm
-                examples apply (they are UNSUPPORTED where the type works)
+  fentry-refused bpf-lsm-refused kprobe-refused
+                the probe failed: the refusal tests of the fentry, lsm and
+                kprobe examples apply (UNSUPPORTED where the type works)
 
 A feature whose probe fails is still set, so its tests run and FAIL, unless
 it is named in BPFCOV_SKIP_KERNEL_FEATURES (a comma list, e.g.
@@ -34,7 +34,7 @@ PROBED = (
     ("fexit", "fexit", None),
     ("bpf-lsm", "lsm", "bpf-lsm-refused"),
     ("tp_btf", "tp_btf", None),
-    ("kprobe", "kprobe", None),
+    ("kprobe", "kprobe", "kprobe-refused"),
     ("uprobe", "uprobe", None),
 )
 BASE = ("root", "bpffs")
