@@ -13,7 +13,9 @@ Kernel tests say what they need with REQUIRES lines naming these features:
 
 A feature whose probe fails is still set, so its tests run and FAIL, unless
 it is named in BPFCOV_SKIP_KERNEL_FEATURES (a comma list, e.g.
-"fentry,bpf-lsm"): then it is left out and its tests are UNSUPPORTED. Not
+"fentry,bpf-lsm"), or, with the word "refused" in that list, when this kernel
+refuses it (scripts/test does that on the host and runs those tests in the
+6.1 guest): then it is left out and its tests are UNSUPPORTED. Not
 root, no BTF or no bpffs stops lit with a one-line reason unless
 BPFCOV_SKIP_KERNEL_TESTS=1, which leaves out every kernel feature (the other
 tests still run). Each skipped feature is written, with its reason, to
@@ -26,6 +28,7 @@ import subprocess
 
 SKIP_FEATURES_VAR = "BPFCOV_SKIP_KERNEL_FEATURES"
 SKIP_TESTS_VAR = "BPFCOV_SKIP_KERNEL_TESTS"
+REFUSED = "refused"  # in SKIP_FEATURES_VAR: every probed feature this kernel refuses
 
 # (lit feature, bpf-probe kind, feature set when the probe fails or None)
 PROBED = (
@@ -66,7 +69,7 @@ def probe(probe_path, kind):
 
 def requested_skips(lit_config):
     names = [n.strip() for n in os.environ.get(SKIP_FEATURES_VAR, "").split(",") if n.strip()]
-    unknown = [n for n in names if n not in ALL]
+    unknown = [n for n in names if n not in ALL + (REFUSED,)]
     if unknown:
         lit_config.fatal("%s names unknown kernel features %s; known: %s" %
                          (SKIP_FEATURES_VAR, ", ".join(unknown), ",".join(ALL)))
@@ -101,6 +104,10 @@ def configure(config, lit_config, probe_path, skipped_file):
             if feature in skips:
                 skipped.append((feature, "%s; skipped by %s" %
                                 (reason or "the probe passed", SKIP_FEATURES_VAR)))
+                continue
+            if reason and REFUSED in skips:
+                skipped.append((feature, "this kernel refuses it (%s); skipped by %s=%s" %
+                                (reason, SKIP_FEATURES_VAR, REFUSED)))
                 continue
             config.available_features.add(feature)
             if reason:
