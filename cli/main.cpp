@@ -107,6 +107,7 @@ const Cmd Cmds[] = {
     {"run", doRun},
     {"gen", doGen},
     {"out", doOut},
+    {"verify", doVerify},
     {"help", doHelp},
     {nullptr, nullptr},
 };

@@ -995,6 +995,8 @@ bool BPFCovRewriter::run() {
   emitCovMap();
   emitUses();
   DIB->finalize();
+  if (!StripInitializersOnly)
+    cleanUpCounterUpdates(M);
   return true;
 }
 

@@ -70,6 +70,11 @@ struct BPFCov : llvm::PassInfoMixin<BPFCov> {
 bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly,
                            bool PerCpu = false);
 
+/// Tells LLVM that counter and bitmap updates never alias the program's
+/// memory and re-runs the clean-ups they blocked (lib/CleanUp.cpp); returns
+/// true when \p M changed.
+bool cleanUpCounterUpdates(llvm::Module &M);
+
 } // namespace bpfcov
 
 #endif // BPFCOV_BPFCOV_H
