@@ -269,6 +269,10 @@ ObjectResult verifyObject(const VerifyOptions &O, const std::string &Path) {
   R.Path = Path;
   R.PlainPath = plainTwin(O, Path);
   struct stat St;
+  if (stat(Path.c_str(), &St)) {
+    R.Error = "cannot open '" + Path + "': " + std::strerror(errno);
+    return R;
+  }
   if (stat(R.PlainPath.c_str(), &St)) {
     R.Error = "no plain twin '" + R.PlainPath + "' of '" + Path +
               "': build it (bpfcov_add_bpf_object(... PLAIN), bpfcov-cc "

@@ -140,12 +140,7 @@ private:
   /// LLVMContext::emitError (opt would exit leaving an empty output file)
   /// nor report_fatal_error (opt 14 aborts with a crash report): run the
   /// interrupt handlers, which remove opt's output file, then exit.
-  [[noreturn]] void error(const Twine &Msg) {
-    errs() << "error: bpf-cov: " << Msg << "\n";
-    errs().flush();
-    sys::RunInterruptHandlers();
-    std::exit(1);
-  }
+  [[noreturn]] void error(const Twine &Msg) { reportError(Msg); }
   /// True if the module carries clang's coverage instrumentation.
   bool isInstrumented() const;
   /// Checks for what the pass cannot handle; false after reporting it.
@@ -199,6 +194,13 @@ private:
 };
 
 } // namespace
+
+void bpfcov::reportError(const Twine &Msg) {
+  errs() << "error: bpf-cov: " << Msg << "\n";
+  errs().flush();
+  sys::RunInterruptHandlers();
+  std::exit(1);
+}
 
 /// Returns the global named with \p Prefix that constant \p C refers to.
 static GlobalVariable *findReferencedGlobal(Constant *C, StringRef Prefix) {
@@ -995,8 +997,10 @@ bool BPFCovRewriter::run() {
   emitCovMap();
   emitUses();
   DIB->finalize();
-  if (!StripInitializersOnly)
+  if (!StripInitializersOnly) {
     cleanUpCounterUpdates(M);
+    checkJumpRanges(M);
+  }
   return true;
 }
 

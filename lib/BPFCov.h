@@ -70,6 +70,14 @@ struct BPFCov : llvm::PassInfoMixin<BPFCov> {
 bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly,
                            bool PerCpu = false);
 
+/// Reports bad input and stops: `error: bpf-cov: <Msg>`, exit 1, after
+/// running the interrupt handlers, which remove opt's output file.
+[[noreturn]] void reportError(const llvm::Twine &Msg);
+
+/// Fails with an error naming the function when llc would emit a jump
+/// beyond the 16-bit offset of a BPF jump (lib/JumpCheck.cpp).
+void checkJumpRanges(llvm::Module &M);
+
 /// Tells LLVM that counter and bitmap updates never alias the program's
 /// memory and re-runs the clean-ups they blocked (lib/CleanUp.cpp); returns
 /// true when \p M changed.

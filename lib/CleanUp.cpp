@@ -33,7 +33,6 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/MDBuilder.h"
-#include "llvm/MC/TargetRegistry.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
@@ -104,17 +103,6 @@ static bool tagAccesses(Function &F, MDNode *CounterScope) {
   return true;
 }
 
-/// The BPF target machine of \p M, for the cost model of SimplifyCFG.
-static std::unique_ptr<TargetMachine> createTargetMachine(Module &M) {
-  std::string Err;
-  Triple TT(M.getTargetTriple());
-  const Target *T = TargetRegistry::lookupTarget(TT.str(), Err);
-  if (!T)
-    return nullptr;
-  return std::unique_ptr<TargetMachine>(T->createTargetMachine(
-      TT.str(), "generic", "", TargetOptions(), {}));
-}
-
 bool bpfcov::cleanUpCounterUpdates(Module &M) {
   if (!CleanUpOpt)
     return false;
@@ -133,7 +121,7 @@ bool bpfcov::cleanUpCounterUpdates(Module &M) {
 
   // STEP 8b: the clean-ups, with the default alias analyses (which include
   // scoped noalias) and the BPF target's TTI.
-  std::unique_ptr<TargetMachine> TM = createTargetMachine(M);
+  std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(M);
   PassBuilder PB(TM.get());
   LoopAnalysisManager LAM;
   FunctionAnalysisManager FAM;
