@@ -33,6 +33,14 @@
 // multiple of 8 (whole cache lines). Every function that bumps counters
 // computes its row once at entry, bpf_get_smp_processor_id() & (R-1), and
 // its counter addresses are rebuilt on that row; the adds are unchanged.
+// struct_ops programs (which may not call that helper) and the functions
+// they call use row 0.
+//
+// Then (loadable object only) counter updates get an alias scope that all
+// other memory accesses exclude, and EarlyCSE, GVN and SimplifyCFG run again
+// (lib/CleanUp.cpp): the verifier sees the checks and uses of the plain
+// build. Last, a module big enough to need it is compiled once more to
+// check that no BPF jump exceeds its 16-bit offset (lib/JumpCheck.cpp).
 //
 // USAGE:
 //   opt -load-pass-plugin libBPFCov.so -passes=bpf-cov x.ll -o x.cov.bc

@@ -75,7 +75,11 @@ inline std::unique_ptr<llvm::TargetMachine> createTargetMachine(llvm::Module &M)
 #else
   llvm::Triple TT(M.getTargetTriple());
 #endif
+#if LLVM_VERSION_MAJOR >= 21
+  const llvm::Target *T = llvm::TargetRegistry::lookupTarget(TT, Err);
+#else
   const llvm::Target *T = llvm::TargetRegistry::lookupTarget(TT.str(), Err);
+#endif
   if (!T)
     return nullptr;
 #if LLVM_VERSION_MAJOR >= 21
