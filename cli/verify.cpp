@@ -214,8 +214,6 @@ int loadOnce(const std::string &Path, const std::string &Name, unsigned Level,
     R.Message = lastReason(Text);
     if (R.Message.empty())
       R.Message = lastReason(LibbpfLog);
-    if (R.Message.empty())
-      R.Message = std::strerror(-Err2);
   }
   return Err2;
 }
@@ -225,17 +223,19 @@ int loadOnce(const std::string &Path, const std::string &Name, unsigned Level,
 LoadResult loadProgram(const std::string &Path, const std::string &Name) {
   LoadResult R;
   std::vector<char> Log(StatsLogSize);
-  if (!loadOnce(Path, Name, LogLevelStats, Log, R))
+  int Err = loadOnce(Path, Name, LogLevelStats, Log, R);
+  if (!Err || !R.Message.empty())
     return R;
-  // Rejected: once more with every instruction logged, for the message.
+  // Rejected without a message in the statistics log (the verifier prints
+  // its errors at every log level; older kernels may not): once more with
+  // every instruction logged.
   LoadResult Full;
   Log.assign(FullLogSize, '\0');
   loadOnce(Path, Name, LogLevelInsns | LogLevelStats, Log, Full);
-  if (Full.Accepted) // it should not: keep the first answer
-    return R;
-  if (!Full.Message.empty() &&
-      Full.Message.find("log buffer") == std::string::npos)
+  if (!Full.Accepted && !Full.Message.empty())
     R.Message = Full.Message;
+  if (R.Message.empty())
+    R.Message = std::strerror(-Err);
   if (R.Insns < 0)
     R.Insns = Full.Insns, R.States = Full.States;
   return R;
