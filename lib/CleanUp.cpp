@@ -20,7 +20,10 @@
 //     counter access:  store i64 %c, ptr @__profc_f, !alias.scope !S
 //     anything else:   %len = load i32, ptr %t.size, !noalias !S
 //   followed by EarlyCSE (MemorySSA), GVN and SimplifyCFG with the BPF
-//   target's cost model, per function.
+//   target's cost model, per function. Plain (non-atomic) counter loads and
+//   stores become volatile first: GVN would otherwise keep counter values
+//   in registers across whole unrolled loops, and the spills push big
+//   programs past the 512-byte stack.
 //
 // USAGE: called by the bpf-cov pass after the counters were lowered.
 //===----------------------------------------------------------------------===//
@@ -83,6 +86,12 @@ static bool tagAccesses(Function &F, MDNode *CounterScope) {
       continue;
     const Value *Ptr = getAccessPointer(I);
     if (Ptr && isCounterPointer(Ptr)) {
+      // Plain counters: volatile, so that GVN does not keep their values in
+      // registers across the function (register pressure, stack spills).
+      if (auto *LI = dyn_cast<LoadInst>(&I))
+        LI->setVolatile(!LI->isAtomic());
+      else if (auto *SI = dyn_cast<StoreInst>(&I))
+        SI->setVolatile(!SI->isAtomic());
       I.setMetadata(LLVMContext::MD_alias_scope,
                     MDNode::concatenate(
                         I.getMetadata(LLVMContext::MD_alias_scope), CounterScope));
