@@ -4,10 +4,10 @@
 #   %clang %opt %llc %llvm-profdata %llvm-cov  the LLVM the build uses
 #   %bpf_cflags     clang flags for an instrumented BPF object
 #   %srcroot %objroot %inputs (test/<dir>/Inputs)
-# Features: llvm-N, llvm-N-or-later, root, bpf (the kernel loads programs),
-# bpffs (bpffs is or can be mounted).
+# Features: llvm-N, llvm-N-or-later, typed-pointers, examples, and the
+# kernel features of test/lib/kernel_features.py (root, bpffs, bpf, fentry...).
 import os
-import subprocess
+import sys
 
 import lit.formats
 
@@ -71,24 +71,15 @@ if major < 15:
 if config.bpfcov_build_examples:
     config.available_features.add("examples")
 
-# Kernel features: tests that need them say REQUIRES: root, bpf, bpffs.
-if os.geteuid() == 0:
-    config.available_features.add("root")
-    if os.path.exists("/sys/kernel/btf/vmlinux") and os.path.exists("/sys/fs/bpf"):
-        config.available_features.add("bpffs")
-    # A tiny socket filter proves that the kernel loads BPF programs here.
-    # fentry and LSM programs: refused by some kernels (EPERM here).
-    probe = os.path.join(config.bpfcov_obj_root, "test", "bpf-probe")
-    for kind, feature in (("socket", "bpf"), ("fentry", "fentry"), ("lsm", "bpf-lsm")):
-        try:
-            out = subprocess.run([probe, kind], capture_output=True, timeout=30)
-        except OSError as e:
-            lit_config.note("BPF probe %s not run (%s): kernel tests skipped" % (probe, e))
-            break
-        if out.returncode == 0:
-            config.available_features.add(feature)
-        else:
-            lit_config.note("%s programs unavailable, their tests are skipped: %s" %
-                            (kind, out.stderr.decode(errors="replace").strip()))
-else:
-    lit_config.note("not root: kernel tests (REQUIRES: root) are skipped")
+# Kernel features (root, bpffs, bpf, fentry, fexit, bpf-lsm, tp_btf, kprobe,
+# uprobe, fentry-refused, bpf-lsm-refused, kprobe-refused): see
+# test/lib/kernel_features.py.
+# A failing probe makes its tests fail; only BPFCOV_SKIP_KERNEL_FEATURES and
+# BPFCOV_SKIP_KERNEL_TESTS=1 skip them, listed in test/skipped-features.txt.
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import kernel_features  # noqa: E402
+
+kernel_features.configure(
+    config, lit_config, os.path.join(config.bpfcov_obj_root, "test", "bpf-probe"),
+    os.path.join(config.bpfcov_obj_root, "test", "skipped-features.txt"))

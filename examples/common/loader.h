@@ -125,6 +125,16 @@ static inline int example_is_refusal(int err)
 	return err == EPERM || err == ENOTSUPP || err == EOPNOTSUPP;
 }
 
+/* Whether the kernel offers the perf PMU \p pmu ("kprobe", "uprobe"), through
+ * which libbpf attaches kprobes and uprobes. */
+static inline int example_has_pmu(const char *pmu)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type", pmu);
+	return access(path, F_OK) == 0;
+}
+
 /* Reports a failed open/load/attach. Returns the loader's exit code: for
  * a program type the kernel refuses (\p type non-NULL), EXIT_REFUSED with
  * a message saying so; otherwise 1 after showing libbpf's log. */

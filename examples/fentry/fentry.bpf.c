@@ -37,8 +37,14 @@ int BPF_PROG(do_unlinkat, int dfd, struct filename *name)
 	return 0;
 }
 
+/*
+ * do_unlinkat() returns int: its return value is `int ret` here, not
+ * `long ret`. A trampoline hands the fexit program the whole of %rax, and
+ * the upper 32 bits of an int return are not sign-extended (-ENOENT comes
+ * out as 0xfffffffe, 4294967294), so a `long` would never equal -2.
+ */
 SEC("fexit/do_unlinkat")
-int BPF_PROG(do_unlinkat_exit, int dfd, struct filename *name, long ret)
+int BPF_PROG(do_unlinkat_exit, int dfd, struct filename *name, int ret)
 {
 	int class;
 
@@ -47,6 +53,6 @@ int BPF_PROG(do_unlinkat_exit, int dfd, struct filename *name, long ret)
 	class = unlink_result_class(ret);
 	if (class >= 0 && class < UNLINK_NR_RESULTS)
 		__sync_fetch_and_add(&results[class], 1);
-	bpf_printk("fexit: pid = %d, filename = %s, ret = %ld\n", target_tgid, name->name, ret);
+	bpf_printk("fexit: pid = %d, filename = %s, ret = %d\n", target_tgid, name->name, ret);
 	return 0;
 }

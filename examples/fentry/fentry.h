@@ -16,7 +16,8 @@ enum unlink_result {
 	UNLINK_NR_RESULTS,
 };
 
-static inline int unlink_result_class(long ret)
+/* \p ret is do_unlinkat()'s int: see the fexit program for why not long. */
+static inline int unlink_result_class(int ret)
 {
 	if (ret == 0)
 		return UNLINK_OK;

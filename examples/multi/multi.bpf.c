@@ -152,11 +152,13 @@ static int loop_step(__u32 index, void *data)
 	__u16 w[MULTI_MAX_WEIGHTS];
 	int i, n = (int)(index & 7) + 1;
 
+	/* Hides n <= 8 from the compiler: knowing it, clang drops
+	 * multi_score()'s i < MULTI_MAX_WEIGHTS and loads w[i] before testing
+	 * i < n, one past the end of w on the last round, which Linux 6.1's
+	 * verifier rejects ("invalid read from stack"). */
+	barrier_var(n);
 	for (i = 0; i < MULTI_MAX_WEIGHTS; i++)
 		w[i] = weights[i];
-	/* Hide n <= 8 from LLVM, which would drop multi_score's i < 8 test: 6.1's
-	 * verifier cannot prove the reads of w[] in bounds without it. */
-	barrier_var(n);
 	st->score = mix(st->score, multi_score(w, n, st->score));
 	st->steps++;
 	return st->steps >= 16; /* 1 stops the loop */
