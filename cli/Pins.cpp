@@ -15,6 +15,8 @@
 #include <cstring>
 #include <dirent.h>
 #include <linux/magic.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -42,14 +44,28 @@ std::string appPinDir(const std::string &App) {
   return bpffsRoot() + "/" + PinRoot + "/" + App;
 }
 
-std::string objectPinDir(const std::string &App, const std::string &Object) {
-  return appPinDir(App) + "/" + Object;
-}
-
 bool isBpffs(const std::string &Path) {
   struct statfs St;
   return statfs(Path.c_str(), &St) == 0 &&
          St.f_type == static_cast<decltype(St.f_type)>(BPF_FS_MAGIC);
+}
+
+/// mkdir -p of the mount point \p Dir. Returns 0 or -errno.
+static int makeMountPoint(const std::string &Dir) {
+  for (size_t Pos = 1; Pos != std::string::npos;) {
+    Pos = Dir.find('/', Pos + 1);
+    std::string Part = Dir.substr(0, Pos);
+    if (mkdir(Part.c_str(), 0700) != 0 && errno != EEXIST)
+      return -errno;
+  }
+  return 0;
+}
+
+/// True if \p Dir is a directory with entries (mounting over it hides them).
+static bool isNonEmptyDir(const std::string &Dir) {
+  UniqueFd Fd(open(Dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  std::vector<std::string> Names;
+  return Fd.valid() && listDir(Fd.get(), Names) == 0 && !Names.empty();
 }
 
 int ensureBpffs(bool Mount) {
@@ -62,7 +78,14 @@ int ensureBpffs(bool Mount) {
          Root.c_str(), Root.c_str());
     return -ENOENT;
   }
-  if (makeDirs(Root) == 0 &&
+  if (isNonEmptyDir(Root)) {
+    pErr("'%s' is not a bpffs mount but a directory with files, which a "
+         "bpffs mounted there would hide: give --bpffs an empty directory, "
+         "or mount bpffs there yourself ('mount -t bpf bpf %s')",
+         Root.c_str(), Root.c_str());
+    return -ENOTEMPTY;
+  }
+  if (makeMountPoint(Root) == 0 &&
       mount("bpf", Root.c_str(), "bpf", 0, "mode=0700") == 0) {
     pInfo("mounted bpffs at '%s'", Root.c_str());
     return 0;
@@ -91,45 +114,86 @@ int listSubdirs(const std::string &Dir, std::vector<std::string> &Out) {
   return 0;
 }
 
-std::vector<std::string> listObjectDirs(const std::string &App) {
-  std::vector<std::string> Dirs;
-  listSubdirs(appPinDir(App), Dirs);
-  return Dirs;
+int openAppPins(const std::string &App, bool Create, AppPins &P) {
+  std::string Base = bpffsRoot();
+  UniqueFd BaseFd(open(Base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  struct stat St;
+  if (!BaseFd.valid() || fstat(BaseFd.get(), &St) != 0) {
+    int Err = -errno;
+    pErr("cannot open '%s': %s", Base.c_str(), std::strerror(-Err));
+    return Err;
+  }
+  P.App = App;
+  P.Dev = St.st_dev;
+  P.Path = appPinDir(App);
+  std::string RootPath = Base + "/" + PinRoot;
+  int Fd = openOwnedDir(BaseFd.get(), PinRoot, RootPath, P.Dev, Create);
+  if (Fd < 0)
+    return Fd;
+  P.Root.reset(Fd);
+  Fd = openOwnedDir(P.Root.get(), App, P.Path, P.Dev, Create);
+  if (Fd < 0)
+    return Fd;
+  P.Dir.reset(Fd);
+  return 0;
 }
 
-int makeDirs(const std::string &Dir) {
-  for (size_t Pos = 1; Pos != std::string::npos;) {
-    Pos = Dir.find('/', Pos + 1);
-    std::string Part = Dir.substr(0, Pos);
-    if (mkdir(Part.c_str(), 0700) != 0 && errno != EEXIST)
-      return -errno;
+int lockAppPins(AppPins &P) {
+  if (flock(P.Dir.get(), LOCK_EX | LOCK_NB) != 0)
+    return errno == EWOULDBLOCK ? -EWOULDBLOCK : -errno;
+  // The lock is on the directory this fd holds: is that still the one at
+  // <bpffs>/cov/<app> (not removed by a 'gen --unpin' that ended)?
+  struct stat Held, Now;
+  if (fstat(P.Dir.get(), &Held) != 0 ||
+      fstatat(P.Root.get(), P.App.c_str(), &Now, AT_SYMLINK_NOFOLLOW) != 0 ||
+      Held.st_ino != Now.st_ino || Held.st_dev != Now.st_dev) {
+    flock(P.Dir.get(), LOCK_UN);
+    return -ENOENT;
   }
   return 0;
 }
 
-int removeObjectPins(const std::string &Dir) {
+int listAppEntries(const AppPins &P, std::vector<std::string> &Names) {
+  return listDir(P.Dir.get(), Names);
+}
+
+int openObjectDir(const AppPins &P, const std::string &Object, bool Create) {
+  return openOwnedDir(P.Dir.get(), Object, P.Path + "/" + Object, P.Dev,
+                      Create);
+}
+
+int removeObjectPins(const AppPins &P, const std::string &Object) {
+  int Fd = openObjectDir(P, Object, /*Create=*/false);
+  if (Fd == -ENOENT)
+    return 0;
+  if (Fd < 0)
+    return Fd;
+  UniqueFd Obj(Fd);
   int Err = 0;
-  for (const MapName &Map : CoverageMaps) {
-    std::string P = Dir + "/" + Map.Pin;
-    if (unlink(P.c_str()) != 0 && errno != ENOENT && !Err)
+  for (const MapName &Map : CoverageMaps)
+    if (unlinkat(Obj.get(), Map.Pin, 0) != 0 && errno != ENOENT && !Err)
       Err = -errno;
-  }
-  if (rmdir(Dir.c_str()) != 0 && errno != ENOENT && !Err)
+  // ENOTEMPTY: it holds something bpfcov did not pin, which stays.
+  if (unlinkat(P.Dir.get(), Object.c_str(), AT_REMOVEDIR) != 0 &&
+      errno != ENOENT && !Err)
     Err = -errno;
   return Err;
 }
 
-int removeAppPins(const std::string &App) {
-  int Err = 0;
-  for (const std::string &Dir : listObjectDirs(App))
-    if (int E = removeObjectPins(Dir); E && !Err)
-      Err = E;
-  std::string Base = appPinDir(App);
-  if (rmdir(Base.c_str()) != 0 && errno != ENOENT && !Err)
+int removeAppPins(AppPins &P) {
+  std::vector<std::string> Names;
+  int Err = listAppEntries(P, Names);
+  for (const std::string &Name : Names) {
+    struct stat St;
+    if (fstatat(P.Dir.get(), Name.c_str(), &St, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISDIR(St.st_mode))
+      if (int E = removeObjectPins(P, Name); E && !Err)
+        Err = E;
+  }
+  // <bpffs>/cov stays: removing it would let another user make it anew.
+  if (unlinkat(P.Root.get(), P.App.c_str(), AT_REMOVEDIR) != 0 &&
+      errno != ENOENT && !Err)
     Err = -errno;
-  // The shared <bpffs>/cov goes when no other app has pins left in it.
-  std::string Root = bpffsRoot() + "/" + PinRoot;
-  rmdir(Root.c_str());
   return Err;
 }
 

@@ -11,7 +11,10 @@
 #ifndef BPFCOV_CLI_PINS_H
 #define BPFCOV_CLI_PINS_H
 
+#include "SafeFs.h"
+
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace bpfcov {
@@ -24,25 +27,47 @@ std::string pinComponent(std::string Name);
 std::string appName(const std::string &AppPath);
 /// <bpffs>/cov/<app>
 std::string appPinDir(const std::string &App);
-/// <bpffs>/cov/<app>/<object>
-std::string objectPinDir(const std::string &App, const std::string &Object);
 /// True if \p Path is on a bpffs mount.
 bool isBpffs(const std::string &Path);
-/// Makes sure bpffsRoot() is a bpffs, mounting it when \p Mount and missing.
-/// Returns 0 or a negative errno (after printing the error).
+/// Makes sure bpffsRoot() is a bpffs, mounting it when \p Mount and missing
+/// (never over a non-empty directory, whose files it would hide). Returns 0
+/// or a negative errno (after printing the error).
 int ensureBpffs(bool Mount);
 /// Appends the subdirectories of \p Dir (full paths, sorted, no dot
 /// entries) to \p Out. Returns 0 or -errno when \p Dir cannot be read.
+/// For plain directories (gen --from-dump); the pin tree uses AppPins.
 int listSubdirs(const std::string &Dir, std::vector<std::string> &Out);
-/// Object directories under appPinDir(App), sorted; empty if none.
-std::vector<std::string> listObjectDirs(const std::string &App);
-/// Creates \p Dir and its parents (mode 0700). Returns 0 or -errno.
-int makeDirs(const std::string &Dir);
-/// Removes the pins of one object and its directory. Returns 0 or -errno.
-int removeObjectPins(const std::string &Dir);
-/// Removes every object's pins of \p App and the app directory (and
-/// <bpffs>/cov when it becomes empty). Returns 0 or -errno.
-int removeAppPins(const std::string &App);
+
+/// <bpffs>/cov/<app>, opened and checked (SafeFs.h openOwnedDir: no link,
+/// on the bpffs, owned by bpfcov's user, writable by no one else). Every
+/// operation on the pins goes through these fds, never through the path.
+struct AppPins {
+  std::string App;
+  std::string Path; ///< <bpffs>/cov/<app>, for messages
+  dev_t Dev = 0;    ///< the bpffs
+  UniqueFd Root;    ///< <bpffs>/cov
+  UniqueFd Dir;     ///< <bpffs>/cov/<app>
+};
+
+/// Opens <bpffs>/cov and <bpffs>/cov/<app> (with \p Create: makes them,
+/// mode 0700). Returns 0, -ENOENT when missing (not printed), or another
+/// -errno after printing the error.
+int openAppPins(const std::string &App, bool Create, AppPins &P);
+/// Takes the app's lock (flock of its directory, held until P.Dir closes):
+/// one run of an app at a time, and no unpinning under a running one.
+/// Returns 0, -EWOULDBLOCK when another bpfcov holds it, or -ENOENT when
+/// the directory was removed meanwhile (open it again).
+int lockAppPins(AppPins &P);
+/// Names of the entries of the app directory, sorted. Returns 0 or -errno.
+int listAppEntries(const AppPins &P, std::vector<std::string> &Names);
+/// Opens (\p Create: makes) object directory \p Object, checked like the
+/// app directory. Returns the fd or -errno (printed unless -ENOENT).
+int openObjectDir(const AppPins &P, const std::string &Object, bool Create);
+/// Removes the four pins of \p Object and its directory; anything else in
+/// it is left, with the directory. Returns 0 or -errno.
+int removeObjectPins(const AppPins &P, const std::string &Object);
+/// Removes every object's pins and the app directory. Returns 0 or -errno.
+int removeAppPins(AppPins &P);
 
 } // namespace bpfcov
 

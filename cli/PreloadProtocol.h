@@ -28,6 +28,11 @@
  * the seccomp filter of ptrace mode stops on. */
 #define BPFCOV_PRELOAD_ALL_ENV "BPFCOV_PRELOAD_ALL"
 
+/* bpfcov's effective uid: the library reports only to a socket that a
+ * process of this uid listens on (SO_PEERCRED); bpfcov accepts only the
+ * processes of APP's tree. */
+#define BPFCOV_PRELOAD_UID_ENV "BPFCOV_PRELOAD_UID"
+
 /* Name of the map whose creation announces pins (Names.h CovMapSection). */
 #define BPFCOV_PRELOAD_PIN_MAP_ENV "BPFCOV_PRELOAD_PIN_MAP"
 

@@ -19,6 +19,9 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <nettle/md5.h>
+#include <set>
+#include <zlib.h>
 
 namespace bpfcov {
 
@@ -87,6 +90,77 @@ struct LEWriter {
   }
   void padTo8() { Out.append(alignTo8(Out.size()) - Out.size(), '\0'); }
 };
+
+/// Reads a ULEB128 at \p Pos of \p S. Returns false past the end.
+bool readULEB(const std::string &S, size_t &Pos, uint64_t &Out) {
+  Out = 0;
+  for (unsigned Shift = 0; Pos < S.size() && Shift < 64; Shift += 7) {
+    auto Byte = static_cast<unsigned char>(S[Pos++]);
+    Out |= uint64_t(Byte & 0x7f) << Shift;
+    if (!(Byte & 0x80))
+      return true;
+  }
+  return false;
+}
+
+/// The function names of an __llvm_prf_nm blob (InstrProf.cpp's
+/// collectPGOFuncNameStrings): chunks of { ULEB128 uncompressed size,
+/// ULEB128 compressed size (0: stored as is), bytes }, each holding names
+/// separated by '\x01'; trailing zero bytes are padding. Returns 0, or
+/// -EINVAL with \p Err.
+int decodeNames(const std::string &Blob, std::vector<std::string> &Names,
+                std::string &Err) {
+  size_t Pos = 0;
+  while (Pos < Blob.size() &&
+         Blob.find_first_not_of('\0', Pos) != std::string::npos) {
+    uint64_t Size, Compressed;
+    if (!readULEB(Blob, Pos, Size) || !readULEB(Blob, Pos, Compressed) ||
+        (Compressed ? Compressed : Size) > Blob.size() - Pos ||
+        Size > (64u << 20)) {
+      Err = "profn is not a name blob (bad chunk header)";
+      return -EINVAL;
+    }
+    std::string Text;
+    if (Compressed) {
+      Text.resize(Size);
+      uLongf Len = Size;
+      if (uncompress(reinterpret_cast<Bytef *>(Text.data()), &Len,
+                     reinterpret_cast<const Bytef *>(Blob.data() + Pos),
+                     Compressed) != Z_OK ||
+          Len != Size) {
+        Err = "profn is not a name blob (its zlib data does not inflate)";
+        return -EINVAL;
+      }
+      Pos += Compressed;
+    } else {
+      Text = Blob.substr(Pos, Size);
+      Pos += Size;
+    }
+    for (size_t Start = 0; Start <= Text.size();) {
+      size_t End = Text.find('\x01', Start);
+      if (End == std::string::npos)
+        End = Text.size();
+      if (End > Start)
+        Names.push_back(Text.substr(Start, End - Start));
+      Start = End + 1;
+    }
+  }
+  return 0;
+}
+
+/// llvm::MD5Hash: the low 64 bits (little-endian) of the name's MD5, the
+/// NameRef of a function's profile record.
+uint64_t md5NameRef(const std::string &Name) {
+  md5_ctx Ctx;
+  uint8_t Digest[MD5_DIGEST_SIZE];
+  md5_init(&Ctx);
+  md5_update(&Ctx, Name.size(), reinterpret_cast<const uint8_t *>(Name.data()));
+  md5_digest(&Ctx, sizeof(Digest), Digest);
+  uint64_t Ref = 0;
+  for (int I = 7; I >= 0; --I)
+    Ref = Ref << 8 | Digest[I];
+  return Ref;
+}
 
 } // namespace
 
@@ -257,11 +331,27 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
     In.Functions.push_back(Fn);
   }
 
-  // STEP 3: the names blob goes into the profile verbatim.
+  // STEP 3: the names blob goes into the profile verbatim, once every
+  // record's NameRef is the MD5 of one of its names (llvm-profdata would
+  // reject the profile later, as "malformed", without saying why).
   if (NumRecords && Profn.empty()) {
     Err = "profn is empty but profd has records";
     return -EINVAL;
   }
+  std::vector<std::string> FnNames;
+  if (int E = decodeNames(Profn, FnNames, Err))
+    return E;
+  std::set<uint64_t> Refs;
+  for (const std::string &Name : FnNames)
+    Refs.insert(md5NameRef(Name));
+  for (size_t I = 0; I < In.Functions.size(); ++I)
+    if (!Refs.count(In.Functions[I].NameRef)) {
+      Err = format("function %zu (name ref 0x%016" PRIx64 ") has no name in "
+                   "profn (%zu names): the names map is damaged or belongs "
+                   "to another object",
+                   I, In.Functions[I].NameRef, FnNames.size());
+      return -EINVAL;
+    }
   In.Names = Profn;
   return 0;
 }

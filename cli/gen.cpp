@@ -22,6 +22,7 @@
 #include <bpf/bpf.h>
 #include <cerrno>
 #include <cinttypes>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <dirent.h>
@@ -115,166 +116,152 @@ const argp GenArgp = {GenOptionsSpec, parseGenOption, "APP",  GenDoc,
 
 /// The maps of one object, as read.
 struct ObjectMaps {
-  std::string Dir; ///< where they came from (for messages)
+  std::string Name; ///< directory name (the pin's <object>)
+  std::string Dir;  ///< where they came from (for messages)
   std::string Values[NumCoverageMaps];
+  std::string Error; ///< why this object is skipped ("" if good)
 };
 
 /// Reads a whole plain file. Returns 0 or -errno.
 int readFile(const std::string &Path, std::string &Out) {
-  int Fd = open(Path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (Fd < 0)
+  UniqueFd Fd(open(Path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!Fd.valid())
     return -errno;
   Out.clear();
   char Buf[65536];
   while (true) {
-    ssize_t N = read(Fd, Buf, sizeof(Buf));
+    ssize_t N = read(Fd.get(), Buf, sizeof(Buf));
     if (N < 0 && errno == EINTR)
       continue;
-    if (N < 0) {
-      int Err = -errno;
-      close(Fd);
-      return Err;
-    }
+    if (N < 0)
+      return -errno;
     if (N == 0)
-      break;
+      return 0;
     Out.append(Buf, N);
   }
-  close(Fd);
-  return 0;
 }
 
-/// Value of key 0 of the array map pinned at \p Path. Returns 0 or -errno
-/// (after printing the error).
-int readPinnedMap(const std::string &Path, std::string &Out) {
-  int Fd = bpf_obj_get(Path.c_str());
-  if (Fd < 0) {
-    int Err = -errno;
-    pErr("cannot open pinned map '%s': %s", Path.c_str(), std::strerror(-Err));
-    return Err;
-  }
+/// What kind of BPF object \p Fd is ("map", "prog", "link", "btf", ...).
+std::string bpfObjectKind(int Fd) {
+  char Link[64];
+  ssize_t N = readlink(("/proc/self/fd/" + std::to_string(Fd)).c_str(), Link,
+                       sizeof(Link) - 1);
+  if (N <= 0)
+    return "";
+  std::string S(Link, N);
+  const char Prefix[] = "anon_inode:bpf-";
+  if (S.compare(0, sizeof(Prefix) - 1, Prefix) == 0)
+    return S.substr(sizeof(Prefix) - 1);
+  return S;
+}
+
+/// Value of key 0 of the array map pinned as \p Pin in directory \p DirFd
+/// (\p Path, for messages). Returns "" or what is wrong.
+std::string readPinnedMap(int DirFd, const char *Pin, const std::string &Path,
+                          std::string &Out) {
+  struct stat St;
+  if (fstatat(DirFd, Pin, &St, AT_SYMLINK_NOFOLLOW) != 0)
+    return "cannot open pinned map '" + Path + "': " + std::strerror(errno);
+  if (!S_ISREG(St.st_mode))
+    return "'" + Path + "' is not a pin (a link or directory bpfcov did not "
+           "make)";
+  UniqueFd Fd(bpf_obj_get(fdPath(DirFd, Pin).c_str()));
+  if (!Fd.valid())
+    return "cannot open pinned map '" + Path + "': " + std::strerror(errno);
+  std::string Kind = bpfObjectKind(Fd.get());
+  if (Kind != "map")
+    return "'" + Path + "' is a pinned BPF " +
+           (Kind == "prog" ? std::string("program") : Kind) +
+           ", not a map: was it pinned by 'bpfcov run'?";
   bpf_map_info Info;
   std::memset(&Info, 0, sizeof(Info));
   uint32_t Len = sizeof(Info);
-  if (bpf_obj_get_info_by_fd(Fd, &Info, &Len) != 0) {
-    int Err = -errno;
-    close(Fd);
-    pErr("cannot get map info of '%s': %s", Path.c_str(), std::strerror(-Err));
-    return Err;
-  }
+  if (bpf_obj_get_info_by_fd(Fd.get(), &Info, &Len) != 0)
+    return "cannot get map info of '" + Path + "': " + std::strerror(errno);
   if (Info.type != BPF_MAP_TYPE_ARRAY || Info.key_size != 4 ||
       Info.max_entries < 1) {
-    close(Fd);
-    pErr("'%s' is not a global-data map (type %u, key size %u, %u entries): "
-         "was it pinned by 'bpfcov run'?",
-         Path.c_str(), Info.type, Info.key_size, Info.max_entries);
-    return -EINVAL;
+    char Buf[128];
+    std::snprintf(Buf, sizeof(Buf),
+                  " is not a global-data map (type %u, key size %u, %u "
+                  "entries): was it pinned by 'bpfcov run'?",
+                  Info.type, Info.key_size, Info.max_entries);
+    return "'" + Path + "'" + Buf;
   }
   Out.assign(Info.value_size, '\0');
   uint32_t Key = 0;
-  if (bpf_map_lookup_elem(Fd, &Key, Out.data()) != 0) {
-    int Err = -errno;
-    close(Fd);
-    pErr("cannot read map '%s': %s", Path.c_str(), std::strerror(-Err));
-    return Err;
-  }
-  close(Fd);
-  return 0;
+  if (bpf_map_lookup_elem(Fd.get(), &Key, Out.data()) != 0)
+    return "cannot read map '" + Path + "': " + std::strerror(errno);
+  return "";
 }
 
-/// Collects the maps of every object, from bpffs or from a dump directory.
-int readAllObjects(const GenOptions &O, const std::string &App,
+/// Collects the maps of every object, from bpffs (\p Pins, opened and, for
+/// --unpin, locked) or from a dump directory. An object that cannot be read
+/// gets its Error and the others are still read. Returns 0, or -errno when
+/// there is nothing to read at all (after printing).
+int readAllObjects(const GenOptions &O, AppPins &Pins,
                    std::vector<ObjectMaps> &Objects) {
-  std::vector<std::string> Dirs;
+  std::vector<std::string> Names;
+  UniqueFd DumpFd;
+  int BaseFd;
+  std::string BasePath;
   if (!O.FromDump.empty()) {
-    if (int Err = listSubdirs(O.FromDump, Dirs)) {
+    DumpFd.reset(open(O.FromDump.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!DumpFd.valid() || listDir(DumpFd.get(), Names) != 0) {
       pErr("cannot read dump directory '%s': %s", O.FromDump.c_str(),
-           std::strerror(-Err));
-      return Err;
+           std::strerror(errno));
+      return -errno;
     }
-    if (Dirs.empty()) {
+    BaseFd = DumpFd.get();
+    BasePath = O.FromDump;
+  } else {
+    listAppEntries(Pins, Names);
+    BaseFd = Pins.Dir.get();
+    BasePath = Pins.Path;
+  }
+  if (Names.empty()) {
+    if (O.FromDump.empty())
+      pErr("no coverage pins under '%s' (an empty directory): run 'bpfcov run "
+           "%s' first",
+           Pins.Path.c_str(), O.AppPath.c_str());
+    else
       pErr("no object directories under '%s': expected "
            "'%s/<object>/{profc,profd,profn,covmap}'",
            O.FromDump.c_str(), O.FromDump.c_str());
-      return -ENOENT;
-    }
-  } else {
-    if (int Err = ensureBpffs(/*Mount=*/false))
-      return Err;
-    Dirs = listObjectDirs(App);
-    if (Dirs.empty()) {
-      pErr("no coverage pins under '%s': run 'bpfcov run %s' first",
-           appPinDir(App).c_str(), O.AppPath.c_str());
-      return -ENOENT;
-    }
+    return -ENOENT;
   }
-  for (const std::string &Dir : Dirs) {
+  for (const std::string &Name : Names) {
     ObjectMaps M;
-    M.Dir = Dir;
-    for (unsigned I = 0; I < NumCoverageMaps; ++I) {
-      std::string Path = Dir + "/" + CoverageMaps[I].Pin;
+    M.Name = Name;
+    M.Dir = BasePath + "/" + Name;
+    struct stat St;
+    UniqueFd Dir;
+    if (fstatat(BaseFd, Name.c_str(), &St, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISDIR(St.st_mode)) {
+      M.Error = "not an object directory (a file or link bpfcov did not make)";
+    } else if (!O.FromDump.empty()) {
+      Dir.reset(openat(BaseFd, Name.c_str(),
+                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    } else if (int Fd = openObjectDir(Pins, Name, /*Create=*/false); Fd >= 0) {
+      Dir.reset(Fd);
+    } else {
+      M.Error = "cannot be opened safely (see above)";
+    }
+    for (unsigned I = 0; I < NumCoverageMaps && M.Error.empty(); ++I) {
+      std::string Path = M.Dir + "/" + CoverageMaps[I].Pin;
       if (!O.FromDump.empty()) {
-        if (int Err = readFile(Path, M.Values[I])) {
-          pErr("cannot read '%s': %s", Path.c_str(), std::strerror(-Err));
-          return Err;
-        }
-      } else if (int Err = readPinnedMap(Path, M.Values[I])) {
-        return Err;
+        if (int Err = readFile(fdPath(Dir.get(), CoverageMaps[I].Pin),
+                               M.Values[I]))
+          M.Error = "cannot read '" + Path + "': " + std::strerror(-Err);
+      } else {
+        M.Error = readPinnedMap(Dir.get(), CoverageMaps[I].Pin, Path,
+                                M.Values[I]);
       }
     }
-    pDebug(1, "read '%s': profc %zu, profd %zu, profn %zu, covmap %zu bytes",
-           Dir.c_str(), M.Values[0].size(), M.Values[1].size(),
-           M.Values[2].size(), M.Values[3].size());
+    if (M.Error.empty())
+      pDebug(1, "read '%s': profc %zu, profd %zu, profn %zu, covmap %zu bytes",
+             M.Dir.c_str(), M.Values[0].size(), M.Values[1].size(),
+             M.Values[2].size(), M.Values[3].size());
     Objects.push_back(std::move(M));
-  }
-  return 0;
-}
-
-/// Writes \p Bytes to \p Path through a temporary file in the same
-/// directory (fsync, rename, fsync of the directory): \p Path is either the
-/// old file or the complete new one. Returns 0 or -errno (after printing).
-int writeFileAtomically(const std::string &Path, const std::string &Bytes) {
-  size_t Slash = Path.rfind('/');
-  std::string Dir = Slash == std::string::npos ? "." : Path.substr(0, Slash);
-  if (Dir.empty())
-    Dir = "/";
-  std::string Base = Slash == std::string::npos ? Path : Path.substr(Slash + 1);
-  std::string Tmp = Dir + "/." + Base + ".tmpXXXXXX";
-  int Fd = mkstemp(Tmp.data());
-  if (Fd < 0) {
-    int Err = -errno;
-    pErr("cannot write '%s': %s", Path.c_str(), std::strerror(-Err));
-    return Err;
-  }
-  int Err = 0;
-  for (size_t Done = 0; Done < Bytes.size() && !Err;) {
-    ssize_t N = write(Fd, Bytes.data() + Done, Bytes.size() - Done);
-    if (N < 0 && errno != EINTR)
-      Err = -errno;
-    else if (N > 0)
-      Done += N;
-  }
-  // mkstemp creates 0600; a profile is an ordinary file.
-  if (!Err) {
-    mode_t Mask = umask(0);
-    umask(Mask);
-    if (fchmod(Fd, 0666 & ~Mask) != 0)
-      Err = -errno;
-  }
-  if (!Err && fsync(Fd) != 0)
-    Err = -errno;
-  if (close(Fd) != 0 && !Err)
-    Err = -errno;
-  if (!Err && rename(Tmp.c_str(), Path.c_str()) != 0)
-    Err = -errno;
-  if (Err) {
-    unlink(Tmp.c_str());
-    pErr("cannot write '%s': %s", Path.c_str(), std::strerror(-Err));
-    return Err;
-  }
-  if (int DirFd = open(Dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      DirFd >= 0) {
-    fsync(DirFd);
-    close(DirFd);
   }
   return 0;
 }
@@ -320,44 +307,112 @@ int doGen(int Argc, char **Argv) {
   if (argp_parse(&GenArgp, Argc, Argv, 0, nullptr, &O) != 0)
     return 1;
   std::string App = appName(O.AppPath);
-  if (App.empty() || App == "/" || App == "." || App == "..") {
+  if (App.empty() || App == "_" || App == "__") {
     pErr("cannot derive an application name from '%s'", O.AppPath.c_str());
     return 1;
   }
-  if (O.Output.empty())
+  if (O.Output.empty()) {
     O.Output = App + ".profraw";
+    if (O.Output.size() > NAME_MAX) {
+      pErr("the default output name '%s.profraw' is longer than a file name "
+           "may be: give one with -o PATH",
+           App.c_str());
+      return 1;
+    }
+  }
 
-  // STEP 1: read every object's maps (nothing is written yet).
+  // STEP 1: the pin tree, checked; --unpin takes the app's lock.
+  AppPins Pins;
+  if (O.FromDump.empty()) {
+    if (ensureBpffs(/*Mount=*/false))
+      return 1;
+    int Err = openAppPins(App, /*Create=*/false, Pins);
+    if (Err == 0 && O.Unpin)
+      Err = lockAppPins(Pins);
+    if (Err == -ENOENT)
+      pErr("no coverage pins under '%s': run 'bpfcov run %s' first",
+           appPinDir(App).c_str(), O.AppPath.c_str());
+    else if (Err == -EWOULDBLOCK)
+      pErr("'bpfcov run %s' still uses the pins under '%s': run 'bpfcov gen' "
+           "without --unpin to read them now, or wait for it to end",
+           O.AppPath.c_str(), Pins.Path.c_str());
+    else if (Err && Pins.Dir.valid())
+      pErr("cannot lock '%s': %s", Pins.Path.c_str(), std::strerror(-Err));
+    if (Err)
+      return 1;
+  }
+
+  // STEP 2: read every object's maps (nothing is written yet).
   std::vector<ObjectMaps> Objects;
-  if (readAllObjects(O, App, Objects))
+  if (readAllObjects(O, Pins, Objects))
     return 1;
 
-  // STEP 2: one raw profile per object, concatenated.
+  // STEP 3: one raw profile per good object, concatenated; bad ones are
+  // named and skipped.
   std::string Bytes;
   std::vector<ObjectResult> Results;
-  for (const ObjectMaps &M : Objects) {
+  std::vector<std::string> Bad;
+  for (ObjectMaps &M : Objects) {
     ProfRawInput In;
     std::string Err;
-    if (parseCoverageMaps(M.Values[0], M.Values[1], M.Values[2], M.Values[3],
-                          In, Err) ||
-        writeProfRaw(In, Bytes, Err)) {
-      pErr("corrupt coverage maps in '%s': %s", M.Dir.c_str(), Err.c_str());
-      return 1;
+    if (M.Error.empty() &&
+        (parseCoverageMaps(M.Values[0], M.Values[1], M.Values[2], M.Values[3],
+                           In, Err) ||
+         writeProfRaw(In, Bytes, Err)))
+      M.Error = "corrupt coverage maps: " + Err;
+    if (!M.Error.empty()) {
+      Bad.push_back("'" + M.Dir + "': " + M.Error);
+      if (!Globals.Json)
+        pErr("skipping object '%s': %s", M.Dir.c_str(), M.Error.c_str());
+      continue;
     }
     Results.push_back({In.ObjectName, summarize(In)});
     pDebug(1, "'%s': object '%s', raw version %" PRIu64 ", LLVM %" PRIu64,
            M.Dir.c_str(), In.ObjectName.c_str(), In.Version, In.LLVMMajor);
   }
+  if (Results.empty()) {
+    const char *Where =
+        O.FromDump.empty() ? Pins.Path.c_str() : O.FromDump.c_str();
+    if (Globals.Json)
+      pErr("no readable coverage maps under '%s' (nothing written): %s", Where,
+           Bad.front().c_str());
+    else
+      pErr("no readable coverage maps under '%s': nothing written", Where);
+    return 1;
+  }
 
-  // STEP 3: the file, then (only then) the pins.
-  if (writeFileAtomically(O.Output, Bytes))
+  // STEP 4: the file, then (only then) the good objects' pins.
+  if (writeOutputFile(O.Output, Bytes))
     return 1;
   if (O.Unpin) {
-    if (int Err = removeAppPins(App)) {
+    int Err = 0;
+    for (const ObjectMaps &M : Objects)
+      if (M.Error.empty())
+        if (int E = removeObjectPins(Pins, M.Name); E && !Err)
+          Err = E;
+    // The app's directory goes once empty (bad objects' pins stay in it).
+    if (Bad.empty() &&
+        unlinkat(Pins.Root.get(), App.c_str(), AT_REMOVEDIR) != 0 && !Err)
+      Err = -errno;
+    if (Err) {
       pErr("wrote '%s' but could not remove the pins under '%s': %s",
-           O.Output.c_str(), appPinDir(App).c_str(), std::strerror(-Err));
+           O.Output.c_str(), Pins.Path.c_str(), std::strerror(-Err));
       return 1;
     }
+  }
+  if (!Bad.empty()) {
+    std::string List;
+    for (const std::string &B : Bad)
+      List += (List.empty() ? "" : "; ") + B;
+    const char *Kept = O.FromDump.empty() ? ", whose pins are kept" : "";
+    if (Globals.Json)
+      pErr("wrote '%s' without %zu bad object(s)%s: %s", O.Output.c_str(),
+           Bad.size(), Kept, List.c_str());
+    else
+      pErr("wrote '%s' with %zu good object(s), without the %zu bad one(s) "
+           "named above%s",
+           O.Output.c_str(), Results.size(), Bad.size(), Kept);
+    return 1;
   }
 
   if (Globals.Json) {

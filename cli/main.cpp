@@ -26,10 +26,35 @@ namespace bpfcov {
 
 GlobalOptions Globals;
 
+/// \p S with control characters escaped (\e -> "\x1b"), so that names
+/// from objects, pins or paths cannot drive the terminal. A newline (from a
+/// tool's multi-line error) starts an indented line: never one that looks
+/// like a message of its own.
+std::string escapeControls(const std::string &S) {
+  std::string Out;
+  for (unsigned char C : S) {
+    if (C == '\n') {
+      Out += "\n  ";
+    } else if (C < 0x20 || C == 0x7f) {
+      char Buf[8];
+      std::snprintf(Buf, sizeof(Buf), "\\x%02x", C);
+      Out += Buf;
+    } else {
+      Out += static_cast<char>(C);
+    }
+  }
+  return Out;
+}
+
 static void vprint(const char *Prefix, const char *Fmt, va_list Ap) {
-  std::fprintf(stderr, "%s", Prefix);
-  std::vfprintf(stderr, Fmt, Ap);
-  std::fputc('\n', stderr);
+  va_list Copy;
+  va_copy(Copy, Ap);
+  int Len = std::vsnprintf(nullptr, 0, Fmt, Copy);
+  va_end(Copy);
+  std::string Msg(Len > 0 ? static_cast<size_t>(Len) : 0, '\0');
+  if (Len > 0)
+    std::vsnprintf(Msg.data(), Msg.size() + 1, Fmt, Ap);
+  std::fprintf(stderr, "%s%s\n", Prefix, escapeControls(Msg).c_str());
 }
 
 void pErr(const char *Fmt, ...) {

@@ -36,6 +36,10 @@ void pInfo(const char *Fmt, ...) __attribute__((format(printf, 1, 2)));
 void pDebug(int Level, const char *Fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/// \p S with control characters escaped for a terminal (pErr and friends
+/// apply it to every message).
+std::string escapeControls(const std::string &S);
+
 /// Quotes and escapes \p S as a JSON string.
 std::string jsonString(const std::string &S);
 

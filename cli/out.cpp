@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "LLVMTools.h"
 #include "ProfRaw.h"
+#include "SafeFs.h"
 #include "main.h"
 
 #include <argp.h>
@@ -23,7 +24,6 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <set>
 #include <sstream>
 #include <string>
@@ -39,6 +39,9 @@ using namespace bpfcov;
 
 namespace {
 
+/// The file that marks a directory as an html report bpfcov wrote: only
+/// such a directory (or an empty one) is replaced by the next report.
+constexpr char ReportMarker[] = ".bpfcov-report";
 /// Exit status when coverage is below a --fail-under threshold.
 constexpr int ExitFailUnder = 2;
 /// "region coverage ...".
@@ -62,8 +65,9 @@ const char OutDoc[] =
     "<stem>.bpf.obj for <stem>.profraw.\n"
     "\n"
     "Default PATH, with <stem> the first PROFRAW's name without .profraw: "
-    "html: ./<stem>-report/ (a directory; an existing report directory there "
-    "is replaced), json: ./<stem>.json (llvm-cov export -format=text), lcov: "
+    "html: ./<stem>-report/ (a directory; a report bpfcov wrote there, "
+    "marked by .bpfcov-report, or an empty directory is replaced, any other "
+    "directory refused), json: ./<stem>.json (llvm-cov export -format=text), lcov: "
     "./<stem>.lcov (llvm-cov export -format=lcov). '-o -' writes json or lcov "
     "to stdout and the summary to stderr.\n"
     "\n"
@@ -180,18 +184,6 @@ int doHelp(int Which) {
 
 //===-- Paths and files ---------------------------------------------------===//
 
-std::string dirName(const std::string &Path) {
-  size_t Slash = Path.rfind('/');
-  if (Slash == std::string::npos)
-    return ".";
-  return Slash == 0 ? "/" : Path.substr(0, Slash);
-}
-
-std::string baseName(const std::string &Path) {
-  size_t Slash = Path.rfind('/');
-  return Slash == std::string::npos ? Path : Path.substr(Slash + 1);
-}
-
 std::string joinPath(const std::string &Dir, const std::string &Name) {
   if (Dir == ".")
     return Name;
@@ -238,55 +230,6 @@ int readFile(const std::string &Path, std::string &Out) {
   }
 }
 
-int removeEntry(const char *Path, const struct stat *, int, struct FTW *) {
-  return ::remove(Path) == 0 ? 0 : -1;
-}
-
-/// rm -r \p Path (no symlinks followed).
-void removeTree(const std::string &Path) {
-  ::nftw(Path.c_str(), removeEntry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/// A temporary file or directory, removed unless released.
-struct TempPath {
-  std::string Path;
-  TempPath() = default;
-  TempPath(const TempPath &) = delete;
-  TempPath &operator=(const TempPath &) = delete;
-  ~TempPath() {
-    if (!Path.empty())
-      removeTree(Path);
-  }
-  void release() { Path.clear(); }
-};
-
-/// mkdtemp/mkstemp of `<Dir>/.<Base>.tmp-XXXXXX`. Returns 0 or -errno.
-int makeTemp(const std::string &Dir, const std::string &Base, bool IsDir,
-             TempPath &T) {
-  std::string Pattern = joinPath(Dir, "." + Base + ".tmp-XXXXXX");
-  std::vector<char> Buf(Pattern.begin(), Pattern.end());
-  Buf.push_back('\0');
-  if (IsDir) {
-    if (!::mkdtemp(Buf.data()))
-      return -errno;
-  } else {
-    int Fd = ::mkstemp(Buf.data());
-    if (Fd < 0)
-      return -errno;
-    ::close(Fd);
-  }
-  T.Path = Buf.data();
-  return 0;
-}
-
-/// mkdtemp gives 0700 and mkstemp 0600: give the report the modes a plain
-/// mkdir/creat would have.
-void applyUmaskModes(const std::string &Path, bool IsDir) {
-  mode_t Mask = ::umask(0);
-  ::umask(Mask);
-  ::chmod(Path.c_str(), (IsDir ? 0777 : 0666) & ~Mask);
-}
-
 bool isEmptyDir(const std::string &Path) {
   DIR *D = ::opendir(Path.c_str());
   if (!D)
@@ -302,32 +245,48 @@ bool isEmptyDir(const std::string &Path) {
 }
 
 /// An existing html target may be replaced only when it is an empty
-/// directory or looks like an llvm-cov report (has index.html).
+/// directory or a report bpfcov wrote (it holds ReportMarker): anything
+/// else may hold the user's files, which bpfcov never deletes.
 int checkHtmlTarget(const std::string &Target) {
   struct stat St;
-  if (!exists(Target, &St))
+  if (::lstat(Target.c_str(), &St) != 0)
     return 0;
+  if (S_ISLNK(St.st_mode)) {
+    pErr("'%s' is a symbolic link: bpfcov does not replace links or what "
+         "they lead to; give the report directory's own path with -o",
+         Target.c_str());
+    return -ELOOP;
+  }
   if (!S_ISDIR(St.st_mode)) {
     pErr("'%s' exists and is not a directory: remove it or choose another -o",
          Target.c_str());
     return -EEXIST;
   }
-  // rename() replaces an empty directory too.
-  if (exists(joinPath(Target, "index.html")) || isEmptyDir(Target))
+  struct stat Marker;
+  if ((::lstat(joinPath(Target, ReportMarker).c_str(), &Marker) == 0 &&
+       S_ISREG(Marker.st_mode)) ||
+      isEmptyDir(Target))
     return 0;
-  pErr("'%s' is a directory without index.html, not a report: not replacing "
-       "it; remove it or choose another -o",
-       Target.c_str());
+  pErr("'%s' is a directory that bpfcov did not write (it has no '%s' "
+       "file): not replacing it, nor deleting its files; remove it or "
+       "choose another -o",
+       Target.c_str(), ReportMarker);
   return -EEXIST;
 }
 
-int checkFileTarget(const std::string &Target) {
-  struct stat St;
-  if (exists(Target, &St) && S_ISDIR(St.st_mode)) {
-    pErr("'%s' is a directory: give a file name with -o", Target.c_str());
-    return -EISDIR;
-  }
-  return 0;
+/// Writes ReportMarker into the finished report directory \p Dir.
+int markReport(const std::string &Dir) {
+  int Fd = ::open(joinPath(Dir, ReportMarker).c_str(),
+                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (Fd < 0)
+    return -errno;
+  static const char Text[] =
+      "This directory is a report of 'bpfcov out': the next 'bpfcov out' "
+      "with this -o replaces it whole.\n";
+  ssize_t N = ::write(Fd, Text, sizeof(Text) - 1);
+  int Err = N == static_cast<ssize_t>(sizeof(Text) - 1) ? 0 : -EIO;
+  ::close(Fd);
+  return Err;
 }
 
 /// Moves the finished \p Tmp to \p Target, replacing what is there (for a
@@ -758,22 +717,28 @@ int runOut(OutArgs &O) {
   // STEP 5: the report, complete in a temporary beside its target.
   bool IsDir = O.Format == ReportFormat::Html;
   TempPath Report;
-  if (ToStdout) {
+  // A device or FIFO (-o /dev/stdout) is written through, not replaced.
+  OutputKind Kind = OutputKind::Replace;
+  if (!ToStdout &&
+      (IsDir ? checkHtmlTarget(O.Output) : classifyOutput(O.Output, Kind)))
+    return 1;
+  if (ToStdout || Kind == OutputKind::WriteThrough) {
     Report.Path = joinPath(Work.Path, "report");
-  } else {
-    if (IsDir ? checkHtmlTarget(O.Output) : checkFileTarget(O.Output))
-      return 1;
-    if (int E =
-            makeTemp(dirName(O.Output), baseName(O.Output), IsDir, Report)) {
-      pErr("cannot create a temporary %s beside '%s': %s",
-           IsDir ? "directory" : "file", O.Output.c_str(), std::strerror(-E));
-      return 1;
-    }
+  } else if (int E = makeTemp(dirName(O.Output), baseName(O.Output), IsDir,
+                              Report)) {
+    pErr("cannot create a temporary %s beside '%s': %s",
+         IsDir ? "directory" : "file", O.Output.c_str(), std::strerror(-E));
+    return 1;
   }
   if (IsDir) {
     if (runChecked(showHtmlArgv(Tools.Cov, ProfData, Objects, Report.Path), "",
                    R))
       return 1;
+    if (int E = markReport(Report.Path)) {
+      pErr("cannot write '%s' in the report: %s", ReportMarker,
+           std::strerror(-E));
+      return 1;
+    }
   } else if (runChecked(exportArgv(Tools.Cov, O.Format, ProfData, Objects,
                                    /*SummaryOnly=*/false),
                         Report.Path, R)) {
@@ -791,6 +756,33 @@ int runOut(OutArgs &O) {
     return 1;
   }
 
+  // An object the profiles have no record of reports 0% everywhere: say so
+  // (another object's .bpf.obj given with --object, say).
+  std::set<std::string> Profiled;
+  for (const Profile &P : Profiles)
+    for (const std::string &Name : readProfRawObjectNames(P.Bytes))
+      Profiled.insert(Name);
+  for (const std::string &Obj : Objects) {
+    std::string Name = baseName(Obj);
+    for (const char *Ext : {".bpf.obj", ".obj"})
+      if (Name.size() > std::strlen(Ext) &&
+          Name.compare(Name.size() - std::strlen(Ext), std::string::npos,
+                       Ext) == 0) {
+        Name.resize(Name.size() - std::strlen(Ext));
+        break;
+      }
+    if (!Profiled.empty() && !Profiled.count(Name))
+      pInfo("Warning: no profile holds an object named '%s': is '%s' the "
+            ".bpf.obj of an object that 'bpfcov gen' wrote?",
+            Name.c_str(), Obj.c_str());
+  }
+  const CoverageCount &Funcs = Summary.Totals.Counts[M_Functions];
+  if (Funcs.Count > 0 && Funcs.Covered == 0)
+    pInfo("Warning: not one of the %" PRIu64 " functions ran according to the "
+          "profiles: are the objects (--object) the ones they were written "
+          "for?",
+          Funcs.Count);
+
   // STEP 7: publish, then report.
   if (Interrupted) {
     pErr("interrupted by signal %d: no report written", int(Interrupted));
@@ -801,6 +793,14 @@ int runOut(OutArgs &O) {
       pErr("cannot write the report to stdout: %s", std::strerror(-E));
       return 1;
     }
+  } else if (Kind == OutputKind::WriteThrough) {
+    std::string Bytes;
+    if (int E = readFile(Report.Path, Bytes)) {
+      pErr("cannot read the report: %s", std::strerror(-E));
+      return 1;
+    }
+    if (writeOutputFile(O.Output, Bytes))
+      return 1;
   } else if (publish(Report, O.Output, IsDir)) {
     return 1;
   }

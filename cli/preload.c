@@ -39,6 +39,7 @@ static int ReportAll;           /* bpfcov -v: every bpf() call */
 static int Warned;              /* the can't-reach warning was printed */
 static char PinMap[BPF_OBJ_NAME_LEN]; /* the covmap's name */
 static int PinDue; /* a covmap was created since the last ack */
+static uid_t ServerUid; /* bpfcov's uid: the only peer reported to */
 
 /* This process's connection to bpfcov, made at its first report. Conn is
  * only used by whoever sets Busy; Dev and Ino tell it from a file that APP
@@ -112,6 +113,13 @@ __attribute__((constructor)) static void init(void) {
    * execs. */
   const char *Path = getenv(BPFCOV_PRELOAD_SOCK_ENV);
   size_t Len = Path ? strlen(Path) : 0;
+  /* Without bpfcov's uid no peer can be trusted: report nothing. */
+  const char *Uid = getenv(BPFCOV_PRELOAD_UID_ENV);
+  char *End = NULL;
+  unsigned long U = Uid && *Uid ? strtoul(Uid, &End, 10) : 0;
+  if (!End || *End || U > (uid_t)-1)
+    Len = 0;
+  ServerUid = (uid_t)U;
   if (Len && Len < sizeof(Addr.sun_path)) {
     Addr.sun_family = AF_UNIX;
     memcpy(Addr.sun_path, Path, Len + 1);
@@ -154,10 +162,15 @@ static void warnUnreachable(int Err) {
   while ((U /= 10) && P > Num);
   writeErr("bpfcov-preload: cannot report bpf() calls to 'bpfcov run' at '");
   writeErr(Addr.sun_path);
-  writeErr("' (errno ");
-  writeErr(P);
-  writeErr("): the coverage maps this process creates are not pinned; "
-           "run with --trace=ptrace\n");
+  if (Err == EPERM)
+    writeErr("' (not bpfcov's socket: its owner is not bpfcov's uid): the "
+             "coverage maps this process creates are not pinned\n");
+  else {
+    writeErr("' (errno ");
+    writeErr(P);
+    writeErr("): the coverage maps this process creates are not pinned; "
+             "run with --trace=ptrace\n");
+  }
 }
 
 /* A new connection to bpfcov, or -errno. */
@@ -174,6 +187,15 @@ static int connectToBpfcov(void) {
     int Err = errno;
     close(Sock);
     return -Err;
+  }
+  /* Map fds go only to bpfcov: whoever listens must run as bpfcov's uid
+   * (anyone may have bound a socket at a path under a careless TMPDIR). */
+  struct ucred Cred;
+  socklen_t CredLen = sizeof(Cred);
+  if (getsockopt(Sock, SOL_SOCKET, SO_PEERCRED, &Cred, &CredLen) != 0 ||
+      CredLen != sizeof(Cred) || Cred.uid != ServerUid) {
+    close(Sock);
+    return -EPERM;
   }
   return Sock;
 }

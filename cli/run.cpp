@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 #include "Pins.h"
 #include "PreloadProtocol.h"
+#include "SafeFs.h"
 #include "main.h"
 
 #include "bpfcov/Names.h"
@@ -205,36 +206,6 @@ int doHelp(bool Short) {
             const_cast<char *>(Globals.Program.c_str()));
   return 0;
 }
-
-/// An owned file descriptor, closed on destruction.
-class UniqueFd {
-public:
-  UniqueFd() = default;
-  explicit UniqueFd(int Fd) : Fd(Fd) {}
-  UniqueFd(UniqueFd &&O) noexcept : Fd(O.release()) {}
-  UniqueFd &operator=(UniqueFd &&O) noexcept {
-    reset(O.release());
-    return *this;
-  }
-  UniqueFd(const UniqueFd &) = delete;
-  UniqueFd &operator=(const UniqueFd &) = delete;
-  ~UniqueFd() { reset(); }
-  int get() const { return Fd; }
-  bool valid() const { return Fd >= 0; }
-  int release() {
-    int R = Fd;
-    Fd = -1;
-    return R;
-  }
-  void reset(int New = -1) {
-    if (Fd >= 0)
-      close(Fd);
-    Fd = New;
-  }
-
-private:
-  int Fd = -1;
-};
 
 /// The kernel's struct ptrace_syscall_info (linux/ptrace.h, 5.3+), spelled
 /// out because glibc's <sys/ptrace.h> and <linux/ptrace.h> clash and older
@@ -644,8 +615,8 @@ int chooseTraceMode(TraceMode Requested, const std::string &Cmd,
 /// Runs one application and collects its coverage maps.
 class Runner {
 public:
-  Runner(std::string AppPath, std::string App)
-      : AppPath(std::move(AppPath)), App(std::move(App)) {}
+  Runner(std::string AppPath, AppPins &Pins)
+      : AppPath(std::move(AppPath)), Pins(&Pins) {}
   ~Runner();
 
   /// Starts \p Argv in the mode \p C chose and serves its process tree until
@@ -653,7 +624,7 @@ public:
   /// convention).
   int run(char **Argv, const TraceChoice &C);
 
-  const std::vector<PinnedObject> &pins() const { return Pins; }
+  const std::vector<PinnedObject> &pins() const { return Pinned; }
   unsigned errors() const { return NumErrors; }
   bool execFailed() const { return ExecFailed; }
   const std::string &firstError() const { return FirstError; }
@@ -692,7 +663,8 @@ private:
   void acceptClients();
   bool serveClient(int Fd);
 
-  std::string AppPath, App;
+  std::string AppPath;
+  AppPins *Pins; ///< the app's pin directory, locked
   pid_t AppPid = -1;
   int AppStatus = 0;
   UniqueFd FailurePipe; ///< read end; the child's ChildFailure, if any
@@ -706,7 +678,7 @@ private:
   std::vector<ObjectGroup> Groups;
   unsigned NextSeq = 1;
   std::set<std::string> UsedNames;
-  std::vector<PinnedObject> Pins;
+  std::vector<PinnedObject> Pinned;
   bool SyscallInfoReported = false;
   unsigned NumErrors = 0;
   std::string FirstError; ///< under --json, the one error value printed
@@ -1060,8 +1032,64 @@ extern "C" char **environ;
 static_assert(sizeof(PreloadReport) == 32 && offsetof(PreloadReport, Ret) == 16,
               "the report has the same layout in preload.c");
 
+/// Why \p Base may not hold the socket's directory, or "": every directory
+/// on its path must belong to root or bpfcov's user and, when others may
+/// write to it, be sticky, so that no one else can rename or replace what
+/// bpfcov makes in it.
+std::string whyNotPrivateBase(const std::string &Base) {
+  if (Base.empty() || Base[0] != '/')
+    return "it is not an absolute path";
+  for (size_t Pos = 0; Pos != std::string::npos;) {
+    Pos = Base.find('/', Pos + 1);
+    std::string Part = Base.substr(0, Pos);
+    if (Part.empty())
+      Part = "/";
+    struct stat St;
+    if (stat(Part.c_str(), &St) != 0)
+      return "cannot stat '" + Part + "': " + std::strerror(errno);
+    if (!S_ISDIR(St.st_mode))
+      return "'" + Part + "' is not a directory";
+    if (St.st_uid != 0 && St.st_uid != geteuid())
+      return "'" + Part + "' belongs to uid " + std::to_string(St.st_uid);
+    if ((St.st_mode & (S_IWGRP | S_IWOTH)) && !(St.st_mode & S_ISVTX))
+      return "others may write to '" + Part + "', which is not sticky";
+  }
+  return "";
+}
+
+/// The parent of process \p Pid, from /proc/<pid>/stat, or -1.
+pid_t parentOf(pid_t Pid) {
+  char Path[64], Buf[512];
+  std::snprintf(Path, sizeof(Path), "/proc/%d/stat", Pid);
+  UniqueFd Fd(open(Path, O_RDONLY | O_CLOEXEC));
+  ssize_t N = Fd.valid() ? read(Fd.get(), Buf, sizeof(Buf) - 1) : -1;
+  if (N <= 0)
+    return -1;
+  Buf[N] = '\0';
+  // "pid (comm) state ppid ...": comm may hold anything but the last ')'.
+  char *Paren = std::strrchr(Buf, ')');
+  char State;
+  int Ppid;
+  if (!Paren || std::sscanf(Paren + 1, " %c %d", &State, &Ppid) != 2)
+    return -1;
+  return Ppid;
+}
+
+/// True if \p Pid descends from bpfcov (APP's tree: bpfcov is its
+/// subreaper, so orphans of the tree stay below it).
+bool isInAppTree(pid_t Pid) {
+  pid_t Self = getpid();
+  for (int Depth = 0; Pid > 1 && Depth < 4096; ++Depth) {
+    Pid = parentOf(Pid);
+    if (Pid == Self)
+      return true;
+  }
+  return false;
+}
+
 /// Creates the socket the preload library reports to, in a new directory
-/// that only bpfcov's user can enter: reports hand over maps to pin.
+/// that only bpfcov's user can enter, under a parent no one else can
+/// change: reports hand over maps to pin.
 int Runner::listenForReports() {
   // TMPDIR if set, else a tmpfs (removing the directory from a disk file
   // system can take 0.4 ms, 1% of a short run), else /tmp. sun_path holds
@@ -1078,6 +1106,12 @@ int Runner::listenForReports() {
   std::string Dir;
   int Err = -ENOENT;
   for (const std::string &Base : Bases) {
+    if (std::string Why = whyNotPrivateBase(Base); !Why.empty()) {
+      pDebug(1, "not making the preload socket under '%s': %s", Base.c_str(),
+             Why.c_str());
+      Err = -EPERM;
+      continue;
+    }
     Dir = Base + "/bpfcov-XXXXXX";
     if (Dir.size() + 5 < sizeof(sockaddr_un::sun_path) && mkdtemp(Dir.data()))
       break;
@@ -1123,13 +1157,15 @@ int Runner::startPreloadedApp(char **Argv, const std::string &Library) {
       if (Var.size() > std::strlen("LD_PRELOAD="))
         Preload += ":" + Var.substr(std::strlen("LD_PRELOAD="));
     } else if (!Is(BPFCOV_PRELOAD_SOCK_ENV) && !Is(BPFCOV_PRELOAD_ALL_ENV) &&
-               !Is(BPFCOV_PRELOAD_PIN_MAP_ENV)) {
+               !Is(BPFCOV_PRELOAD_PIN_MAP_ENV) &&
+               !Is(BPFCOV_PRELOAD_UID_ENV)) {
       Env.push_back(std::move(Var));
     }
   }
   Env.push_back("LD_PRELOAD=" + Preload);
   Env.push_back(BPFCOV_PRELOAD_SOCK_ENV "=" + SocketPath);
   Env.push_back(BPFCOV_PRELOAD_PIN_MAP_ENV "=" + std::string(CovMapSection));
+  Env.push_back(BPFCOV_PRELOAD_UID_ENV "=" + std::to_string(geteuid()));
   if (traceAllBpf())
     Env.push_back(BPFCOV_PRELOAD_ALL_ENV "=1");
   std::vector<char *> Envp;
@@ -1162,18 +1198,7 @@ std::vector<pid_t> descendants() {
       long Pid = std::strtol(E->d_name, &End, 10);
       if (*End || Pid <= 0)
         continue;
-      char Path[64], Buf[512];
-      std::snprintf(Path, sizeof(Path), "/proc/%ld/stat", Pid);
-      UniqueFd Fd(open(Path, O_RDONLY | O_CLOEXEC));
-      ssize_t N = Fd.valid() ? read(Fd.get(), Buf, sizeof(Buf) - 1) : -1;
-      if (N <= 0)
-        continue;
-      Buf[N] = '\0';
-      // "pid (comm) state ppid ...": comm may hold anything but the last ')'.
-      char *Paren = std::strrchr(Buf, ')');
-      char State;
-      int Ppid;
-      if (Paren && std::sscanf(Paren + 1, " %c %d", &State, &Ppid) == 2)
+      if (pid_t Ppid = parentOf(static_cast<pid_t>(Pid)); Ppid > 0)
         Children[Ppid].push_back(static_cast<pid_t>(Pid));
     }
     closedir(D);
@@ -1223,6 +1248,18 @@ void Runner::acceptClients() {
       // close rather than spin on the listener.
       AcceptBlocked = errno == EMFILE || errno == ENFILE;
       return; // EAGAIN: no one else
+    }
+    // Only the processes of APP's tree hand over maps to pin.
+    ucred Cred;
+    socklen_t Len = sizeof(Cred);
+    if (getsockopt(Fd, SOL_SOCKET, SO_PEERCRED, &Cred, &Len) != 0 ||
+        !isInAppTree(Cred.pid)) {
+      pInfo("Warning: refused a connection to the preload socket from pid "
+            "%d (uid %u), which is not a process of '%s'",
+            Len == sizeof(Cred) ? Cred.pid : -1,
+            Len == sizeof(Cred) ? Cred.uid : ~0u, AppPath.c_str());
+      close(Fd);
+      continue;
     }
     // The report has usually arrived with the connection.
     if (serveClient(Fd))
@@ -1440,27 +1477,30 @@ void Runner::pinCompleteGroups() {
 }
 
 int Runner::pinGroup(ObjectGroup &G, const std::string &Object) {
-  std::string Dir = objectPinDir(App, Object);
-  if (int Err = makeDirs(Dir)) {
-    error("cannot create '%s' for the coverage maps of '%s': %s", Dir.c_str(),
-          Object.c_str(), std::strerror(-Err));
-    return Err;
+  std::string Dir = Pins->Path + "/" + Object;
+  int Fd = openObjectDir(*Pins, Object, /*Create=*/true);
+  if (Fd < 0) {
+    error("cannot use '%s' for the coverage maps of '%s': %s", Dir.c_str(),
+          Object.c_str(), std::strerror(-Fd));
+    return Fd;
   }
+  UniqueFd ObjDir(Fd);
   for (unsigned Slot = 0; Slot < NumCoverageMaps; ++Slot) {
-    std::string Path = Dir + "/" + CoverageMaps[Slot].Pin;
+    // Through the directory bpfcov made and holds: no link on the way.
+    std::string Path = fdPath(ObjDir.get(), CoverageMaps[Slot].Pin);
     if (bpf_obj_pin(G.Fds[Slot].get(), Path.c_str()) != 0) {
       int Err = errno;
-      removeObjectPins(Dir);
-      error("cannot pin map '%s' of '%s' at '%s': %s",
-            CoverageMaps[Slot].Section, Object.c_str(), Path.c_str(),
-            std::strerror(Err));
+      removeObjectPins(*Pins, Object);
+      error("cannot pin map '%s' of '%s' at '%s/%s': %s",
+            CoverageMaps[Slot].Section, Object.c_str(), Dir.c_str(),
+            CoverageMaps[Slot].Pin, std::strerror(Err));
       return -Err;
     }
   }
   // The pins hold the maps now.
   for (UniqueFd &Fd : G.Fds)
     Fd.reset();
-  Pins.push_back({Object, Dir});
+  Pinned.push_back({Object, Dir});
   pInfo("pinned the coverage maps of BPF object '%s' under '%s'",
         Object.c_str(), Dir.c_str());
   return 0;
@@ -1556,34 +1596,79 @@ int bpfcov::doRun(int Argc, char **Argv) {
 
   std::string AppPath = Argv[A.AppIndex];
   std::string App = appName(AppPath);
+  if (App.empty() || App == "_" || App == "__") {
+    pErr("cannot derive an application name from '%s': give the path of "
+         "the program to run",
+         AppPath.c_str());
+    return 1;
+  }
   if (ensureBpffs(true) != 0)
     return 1;
   TraceChoice Trace;
   if (chooseTraceMode(A.Trace, AppPath, Trace) != 0)
     return 1;
 
-  // Never mix two runs' data in one profile.
-  std::string AppDir = appPinDir(App);
-  struct stat St;
-  if (lstat(AppDir.c_str(), &St) == 0) {
+  // The app's directory, made (or found) and locked for this run: another
+  // run of the same app is refused, and never touches these pins.
+  AppPins Pins;
+  for (int Tries = 0;; ++Tries) {
+    // -ENOENT: removed by a 'gen --unpin' meanwhile: make it again.
+    int Err = openAppPins(App, /*Create=*/true, Pins);
+    if (Err == -ENOENT && Tries < 10)
+      continue;
+    if (Err) {
+      if (Err == -ENOENT)
+        pErr("cannot create '%s': it keeps disappearing", Pins.Path.c_str());
+      return 1; // openAppPins said why
+    }
+    Err = lockAppPins(Pins);
+    if (Err == -ENOENT && Tries < 10)
+      continue;
+    if (Err == -EWOULDBLOCK) {
+      pErr("another bpfcov is using the pins under '%s' (a 'bpfcov run %s' "
+           "or 'bpfcov gen --unpin %s' that has not ended): wait for it to "
+           "end",
+           Pins.Path.c_str(), AppPath.c_str(), AppPath.c_str());
+      return 1;
+    }
+    if (Err) {
+      pErr("cannot lock '%s': %s", Pins.Path.c_str(), std::strerror(-Err));
+      return 1;
+    }
+    break;
+  }
+
+  // Never mix two runs' data in one profile. An empty directory (a run
+  // that pinned nothing and was killed) is no earlier run.
+  std::vector<std::string> Earlier;
+  listAppEntries(Pins, Earlier);
+  if (!Earlier.empty()) {
     if (!A.Force) {
       pErr("pins of an earlier run exist under '%s': run 'bpfcov gen --unpin "
            "%s' to keep them as a profile, or 'bpfcov run --force %s' to "
            "replace them",
-           AppDir.c_str(), AppPath.c_str(), AppPath.c_str());
+           Pins.Path.c_str(), AppPath.c_str(), AppPath.c_str());
       return 1;
     }
-    pInfo("removing the pins of an earlier run under '%s'", AppDir.c_str());
-    if (int Err = removeAppPins(App)) {
-      pErr("cannot remove the pins under '%s': %s", AppDir.c_str(),
+    pInfo("removing the pins of an earlier run under '%s'", Pins.Path.c_str());
+    int Err = 0;
+    for (const std::string &Object : Earlier)
+      if (int E = removeObjectPins(Pins, Object); E && !Err)
+        Err = E;
+    if (Err) {
+      pErr("cannot remove the pins under '%s': %s", Pins.Path.c_str(),
            std::strerror(-Err));
       return 1;
     }
   }
 
-  Runner R(AppPath, App);
+  Runner R(AppPath, Pins);
   int Status = R.run(Argv + A.AppIndex, Trace);
   R.reportIncomplete();
+  // Nothing pinned: the directory this run made goes (it is empty unless
+  // someone else wrote there, and then it stays).
+  if (R.pins().empty())
+    unlinkat(Pins.Root.get(), App.c_str(), AT_REMOVEDIR);
   // Plain text: errors were printed as they happened. JSON: one value, the
   // first error or the result.
   if (R.execFailed()) {
@@ -1596,9 +1681,14 @@ int bpfcov::doRun(int Argc, char **Argv) {
       pDebug(1, "the preload library reported no bpf() call: a statically "
                 "linked program that APP starts is only seen with "
                 "--trace=ptrace");
-    pErr("no instrumented BPF object was loaded by '%s': build it with "
-         "bpfcov-cc or bpfcov_add_bpf_object",
-         AppPath.c_str());
+    if (Status)
+      pErr("'%s' ended with status %d before it loaded an instrumented BPF "
+           "object: nothing was pinned",
+           AppPath.c_str(), Status);
+    else
+      pErr("no instrumented BPF object was loaded by '%s': build it with "
+           "bpfcov-cc or bpfcov_add_bpf_object",
+           AppPath.c_str());
     return Status ? Status : 1;
   }
   if (R.errors()) {

@@ -266,6 +266,27 @@ bool BPFCovRewriter::isInstrumented() const {
 }
 
 bool BPFCovRewriter::checkInput() {
+  // The rewrite is for BPF: on another target's IR it would make an object
+  // that neither loads nor reports.
+#if LLVM_VERSION_MAJOR >= 21
+  std::string TT = M.getTargetTriple().str(); // a Triple since LLVM 21
+#else
+  std::string TT = M.getTargetTriple();
+#endif
+  if (!TT.empty() && !compat::startsWith(TT, "bpf")) {
+    error("the module targets '" + TT +
+          "', not BPF: compile with clang -target bpf");
+    return false;
+  }
+  // Our own output (its covmap section exists): rewriting it again fails
+  // in obscure ways.
+  for (const GlobalVariable &GV : M.globals())
+    if (GV.getSection() == CovMapSection) {
+      error("the module was already processed by bpf-cov (it has '" +
+            Twine(CovMapSection) +
+            "'): run the pass once, on the IR clang emits");
+      return false;
+    }
   // Unlowered intrinsics: the counters do not exist yet.
   for (const Function &F : M)
     if (compat::startsWith(F.getName(), "llvm.instrprof.") && !F.use_empty() &&

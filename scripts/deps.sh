@@ -8,7 +8,7 @@
 set -euo pipefail
 
 bpfcov_packages() {
-  local pkgs="cmake make g++ pkg-config python3 libbpf-dev libelf-dev zlib1g-dev
+  local pkgs="cmake make g++ pkg-config python3 libbpf-dev libelf-dev zlib1g-dev nettle-dev
     bpftool lcov libgtest-dev iproute2 qemu-system-x86 busybox-static kmod"
   local v
   for v in "$@"; do

@@ -10,6 +10,7 @@
 //
 // USAGE: build-*/test/unit/bpfcov_unit_tests --gtest_filter='ProfRaw*'
 //        BPFCOV_UPDATE_GOLDEN=1 ... rewrites test/unit/Inputs/*.profraw|txt
+//        and fails, so that an update can never pass as a test run
 //===----------------------------------------------------------------------===//
 #include "ProfRaw.h"
 
@@ -229,13 +230,20 @@ std::string readFile(const std::string &Path) {
 }
 
 /// Compares \p Bytes with Inputs/<Name>.profraw and its description with
-/// Inputs/<Name>.txt; BPFCOV_UPDATE_GOLDEN=1 rewrites both.
+/// Inputs/<Name>.txt. BPFCOV_UPDATE_GOLDEN=1 rewrites both and fails the
+/// test: a run that rewrote its own expectations proves nothing, and must
+/// never pass by accident (review the diff, then run again without it).
 void checkGolden(const std::string &Name, const std::string &Bytes) {
-  std::string Base = std::string(BPFCOV_UNIT_INPUTS) + "/" + Name;
+  // BPFCOV_GOLDEN_DIR: a copy of Inputs/ (the test of the update mode).
+  const char *Dir = std::getenv("BPFCOV_GOLDEN_DIR");
+  std::string Base = std::string(Dir ? Dir : BPFCOV_UNIT_INPUTS) + "/" + Name;
   std::string Text = describe(Bytes);
   if (std::getenv("BPFCOV_UPDATE_GOLDEN")) {
     std::ofstream(Base + ".profraw", std::ios::binary) << Bytes;
     std::ofstream(Base + ".txt") << Text;
+    ADD_FAILURE() << "BPFCOV_UPDATE_GOLDEN is set: rewrote " << Base
+                  << ".profraw and .txt; check them with 'git diff', then "
+                     "run the tests again without BPFCOV_UPDATE_GOLDEN";
   }
   EXPECT_EQ(readFile(Base + ".txt"), Text) << "description of " << Name;
   EXPECT_TRUE(readFile(Base + ".profraw") == Bytes)

@@ -4,9 +4,13 @@
 # %bpfcov stands for in test/e2e/ptrace (see lit.local.cfg there). It execs
 # bpfcov, so signals sent to its pid reach bpfcov.
 #
-# USAGE: bpfcov-ptrace.sh BPFCOV [GLOBAL-OPTIONS] [run [RUN-ARGS...]]
-bpfcov=$1
-shift
+# Each run it changes is logged to LOG ("run --trace=ptrace ..."), which the
+# twin test format reads: a twin must have run ptrace mode at least once.
+#
+# USAGE: bpfcov-ptrace.sh LOG BPFCOV [GLOBAL-OPTIONS] [run [RUN-ARGS...]]
+log=$1
+bpfcov=$2
+shift 2
 inserted=
 n=$#
 while [ "$n" -gt 0 ]; do
@@ -19,4 +23,5 @@ while [ "$n" -gt 0 ]; do
   fi
   n=$((n - 1))
 done
+[ -z "$inserted" ] || echo "run --trace=ptrace $*" >> "$log"
 exec "$bpfcov" "$@"

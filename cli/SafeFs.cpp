@@ -1,0 +1,283 @@
+//===-- SafeFs.cpp - File-system work that is safe for root ---------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// See SafeFs.h. Used by run and gen (the pin tree), gen and out (outputs).
+//===----------------------------------------------------------------------===//
+#include "SafeFs.h"
+#include "main.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace bpfcov {
+
+void UniqueFd::reset(int New) {
+  if (Fd >= 0)
+    ::close(Fd);
+  Fd = New;
+}
+
+std::string fdPath(int DirFd, const std::string &Name) {
+  return "/proc/self/fd/" + std::to_string(DirFd) + "/" + Name;
+}
+
+int openOwnedDir(int DirFd, const std::string &Name, const std::string &Path,
+                 dev_t Dev, bool Create) {
+  if (Create && ::mkdirat(DirFd, Name.c_str(), 0700) != 0 && errno != EEXIST) {
+    int Err = -errno;
+    pErr("cannot create '%s': %s", Path.c_str(), std::strerror(-Err));
+    return Err;
+  }
+  int Fd = ::openat(DirFd, Name.c_str(),
+                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (Fd < 0) {
+    int Err = -errno;
+    if (Err == -ENOENT)
+      return Err;
+    if (Err == -ELOOP || Err == -ENOTDIR)
+      pErr("'%s' is a symbolic link or not a directory: bpfcov follows no "
+           "link in the pin tree; remove it ('rm %s') and run again",
+           Path.c_str(), Path.c_str());
+    else
+      pErr("cannot open '%s': %s", Path.c_str(), std::strerror(-Err));
+    return Err;
+  }
+  struct stat St;
+  if (::fstat(Fd, &St) != 0) {
+    int Err = -errno;
+    ::close(Fd);
+    pErr("cannot stat '%s': %s", Path.c_str(), std::strerror(-Err));
+    return Err;
+  }
+  const char *Why = nullptr;
+  char Buf[128];
+  if (St.st_dev != Dev) {
+    Why = "is not on the bpffs (another file system is mounted there)";
+  } else if (St.st_uid != ::geteuid()) {
+    std::snprintf(Buf, sizeof(Buf),
+                  "belongs to uid %u, not to uid %u that runs bpfcov",
+                  unsigned(St.st_uid), unsigned(::geteuid()));
+    Why = Buf;
+  } else if (St.st_mode & (S_IWGRP | S_IWOTH)) {
+    std::snprintf(Buf, sizeof(Buf), "is writable by other users (mode %04o)",
+                  unsigned(St.st_mode & 07777));
+    Why = Buf;
+  }
+  if (Why) {
+    ::close(Fd);
+    pErr("'%s' %s: another user may have made it to redirect bpfcov's pins; "
+         "check it, remove it ('rm -r %s') and run again",
+         Path.c_str(), Why, Path.c_str());
+    return -EPERM;
+  }
+  return Fd;
+}
+
+int listDir(int DirFd, std::vector<std::string> &Names) {
+  int Dup = ::fcntl(DirFd, F_DUPFD_CLOEXEC, 0);
+  if (Dup < 0)
+    return -errno;
+  DIR *D = ::fdopendir(Dup);
+  if (!D) {
+    int Err = -errno;
+    ::close(Dup);
+    return Err;
+  }
+  ::rewinddir(D);
+  while (dirent *E = ::readdir(D))
+    if (std::strcmp(E->d_name, ".") && std::strcmp(E->d_name, ".."))
+      Names.push_back(E->d_name);
+  ::closedir(D);
+  std::sort(Names.begin(), Names.end());
+  return 0;
+}
+
+static int removeEntry(const char *Path, const struct stat *, int,
+                       struct FTW *) {
+  return ::remove(Path) == 0 ? 0 : -1;
+}
+
+void removeTree(const std::string &Path) {
+  ::nftw(Path.c_str(), removeEntry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int makeTemp(const std::string &Dir, const std::string &Base, bool IsDir,
+             TempPath &T) {
+  std::string Name = "." + Base.substr(0, 64) + ".tmp-XXXXXX";
+  std::string Pattern = Dir == "." ? Name
+                        : Dir.back() == '/' ? Dir + Name
+                                            : Dir + "/" + Name;
+  std::vector<char> Buf(Pattern.begin(), Pattern.end());
+  Buf.push_back('\0');
+  if (IsDir) {
+    if (!::mkdtemp(Buf.data()))
+      return -errno;
+  } else {
+    int Fd = ::mkstemp(Buf.data());
+    if (Fd < 0)
+      return -errno;
+    ::close(Fd);
+  }
+  T.Path = Buf.data();
+  return 0;
+}
+
+void applyUmaskModes(const std::string &Path, bool IsDir) {
+  mode_t Mask = ::umask(0);
+  ::umask(Mask);
+  ::chmod(Path.c_str(), (IsDir ? 0777 : 0666) & ~Mask);
+}
+
+std::string dirName(const std::string &Path) {
+  size_t Slash = Path.rfind('/');
+  if (Slash == std::string::npos)
+    return ".";
+  return Slash == 0 ? "/" : Path.substr(0, Slash);
+}
+
+std::string baseName(const std::string &Path) {
+  size_t Slash = Path.rfind('/');
+  return Slash == std::string::npos ? Path : Path.substr(Slash + 1);
+}
+
+/// The fd behind /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N:
+/// bpfcov's own open files, written as they are; -1 for other paths.
+static int ownFdOf(const std::string &Path) {
+  if (Path == "/dev/stdout")
+    return 1;
+  if (Path == "/dev/stderr")
+    return 2;
+  for (const char *Prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    size_t Len = std::strlen(Prefix);
+    if (Path.compare(0, Len, Prefix) != 0 || Path.size() == Len)
+      continue;
+    char *End;
+    long N = std::strtol(Path.c_str() + Len, &End, 10);
+    if (*End == '\0' && N >= 0 && N < 1 << 20)
+      return static_cast<int>(N);
+  }
+  return -1;
+}
+
+static bool isSpecial(mode_t Mode) {
+  return S_ISCHR(Mode) || S_ISBLK(Mode) || S_ISFIFO(Mode) || S_ISSOCK(Mode);
+}
+
+int classifyOutput(const std::string &Path, OutputKind &Kind) {
+  if (ownFdOf(Path) >= 0) {
+    Kind = OutputKind::WriteThrough;
+    return 0;
+  }
+  struct stat St;
+  if (::lstat(Path.c_str(), &St) != 0) {
+    if (errno == ENOENT) {
+      Kind = OutputKind::Replace;
+      return 0;
+    }
+    int Err = -errno;
+    pErr("cannot write '%s': %s", Path.c_str(), std::strerror(-Err));
+    return Err;
+  }
+  if (S_ISREG(St.st_mode)) {
+    Kind = OutputKind::Replace;
+    return 0;
+  }
+  if (S_ISDIR(St.st_mode)) {
+    pErr("'%s' is a directory: give a file name with -o", Path.c_str());
+    return -EISDIR;
+  }
+  if (isSpecial(St.st_mode)) {
+    Kind = OutputKind::WriteThrough;
+    return 0;
+  }
+  // A link: written through when it leads to a device or FIFO; never
+  // followed to a file or directory, which bpfcov would replace.
+  struct stat Target;
+  if (::stat(Path.c_str(), &Target) == 0 && isSpecial(Target.st_mode)) {
+    Kind = OutputKind::WriteThrough;
+    return 0;
+  }
+  pErr("'%s' is a symbolic link: bpfcov does not replace links or the files "
+       "they lead to; give the file's own path with -o",
+       Path.c_str());
+  return -ELOOP;
+}
+
+static int writeAll(int Fd, const std::string &Bytes) {
+  for (size_t Done = 0; Done < Bytes.size();) {
+    ssize_t N = ::write(Fd, Bytes.data() + Done, Bytes.size() - Done);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N < 0)
+      return -errno;
+    Done += static_cast<size_t>(N);
+  }
+  return 0;
+}
+
+/// Writes through a device, FIFO or bpfcov's own fd.
+static int writeThrough(const std::string &Path, const std::string &Bytes) {
+  int Own = ownFdOf(Path);
+  UniqueFd Fd(Own >= 0 ? -1
+                       : ::open(Path.c_str(),
+                                O_WRONLY | O_NOCTTY | O_CLOEXEC));
+  if (Own < 0 && !Fd.valid())
+    return -errno;
+  return writeAll(Own >= 0 ? Own : Fd.get(), Bytes);
+}
+
+int writeOutputFile(const std::string &Path, const std::string &Bytes) {
+  OutputKind Kind;
+  if (int Err = classifyOutput(Path, Kind))
+    return Err;
+  if (Kind == OutputKind::WriteThrough) {
+    if (int Err = writeThrough(Path, Bytes)) {
+      pErr("cannot write '%s': %s", Path.c_str(), std::strerror(-Err));
+      return Err;
+    }
+    return 0;
+  }
+  std::string Dir = dirName(Path);
+  TempPath Tmp;
+  if (int Err = makeTemp(Dir, baseName(Path), /*IsDir=*/false, Tmp)) {
+    pErr("cannot write '%s': %s", Path.c_str(), std::strerror(-Err));
+    return Err;
+  }
+  int Err = 0;
+  {
+    UniqueFd Fd(::open(Tmp.Path.c_str(),
+                       O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!Fd.valid())
+      Err = -errno;
+    if (!Err)
+      Err = writeAll(Fd.get(), Bytes);
+    if (!Err && ::fsync(Fd.get()) != 0)
+      Err = -errno;
+  }
+  if (!Err) {
+    applyUmaskModes(Tmp.Path, /*IsDir=*/false);
+    if (::rename(Tmp.Path.c_str(), Path.c_str()) != 0)
+      Err = -errno;
+  }
+  if (Err) {
+    pErr("cannot write '%s': %s", Path.c_str(), std::strerror(-Err));
+    return Err;
+  }
+  Tmp.release();
+  if (int DirFd = ::open(Dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      DirFd >= 0) {
+    ::fsync(DirFd);
+    ::close(DirFd);
+  }
+  return 0;
+}
+
+} // namespace bpfcov
