@@ -132,6 +132,7 @@ const Cmd Cmds[] = {
     {"run", doRun},
     {"gen", doGen},
     {"out", doOut},
+    {"verify", doVerify},
     {"help", doHelp},
     {nullptr, nullptr},
 };

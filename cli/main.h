@@ -51,6 +51,7 @@ std::string bpffsRoot();
 int doRun(int Argc, char **Argv);
 int doGen(int Argc, char **Argv);
 int doOut(int Argc, char **Argv);
+int doVerify(int Argc, char **Argv);
 
 } // namespace bpfcov
 

@@ -37,6 +37,7 @@
 #include "llvm/IR/DIBuilder.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Operator.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -140,12 +141,7 @@ private:
   /// LLVMContext::emitError (opt would exit leaving an empty output file)
   /// nor report_fatal_error (opt 14 aborts with a crash report): run the
   /// interrupt handlers, which remove opt's output file, then exit.
-  [[noreturn]] void error(const Twine &Msg) {
-    errs() << "error: bpf-cov: " << Msg << "\n";
-    errs().flush();
-    sys::RunInterruptHandlers();
-    std::exit(1);
-  }
+  [[noreturn]] void error(const Twine &Msg) { reportError(Msg); }
   /// True if the module carries clang's coverage instrumentation.
   bool isInstrumented() const;
   /// Checks for what the pass cannot handle; false after reporting it.
@@ -199,6 +195,13 @@ private:
 };
 
 } // namespace
+
+void bpfcov::reportError(const Twine &Msg) {
+  errs() << "error: bpf-cov: " << Msg << "\n";
+  errs().flush();
+  sys::RunInterruptHandlers();
+  std::exit(1);
+}
 
 /// Returns the global named with \p Prefix that constant \p C refers to.
 static GlobalVariable *findReferencedGlobal(Constant *C, StringRef Prefix) {
@@ -678,6 +681,24 @@ void BPFCovRewriter::lowerPerCpuCounters() {
     });
   }
   FunctionType *HelperTy = FunctionType::get(I64, /*isVarArg=*/false);
+  // Struct_ops programs may not call bpf_get_smp_processor_id (the kernel
+  // offers them only the helpers of their ops): they and the functions they
+  // call use row 0, whose adds are still atomic.
+  SmallPtrSet<Function *, 8> NoCpuHelper;
+  SmallVector<Function *, 8> Work;
+  for (Function &F : M)
+    if (compat::startsWith(F.getSection(), "struct_ops"))
+      Work.push_back(&F);
+  while (!Work.empty()) {
+    Function *F = Work.pop_back_val();
+    if (!NoCpuHelper.insert(F).second)
+      continue;
+    for (Instruction &I : instructions(*F))
+      if (auto *CB = dyn_cast<CallBase>(&I))
+        if (Function *Callee = CB->getCalledFunction())
+          if (!Callee->isDeclaration())
+            Work.push_back(Callee);
+  }
   for (auto &FnUsers : Users) {
     Function *F = FnUsers.first;
     BasicBlock::iterator IP = F->getEntryBlock().getFirstInsertionPt();
@@ -686,11 +707,14 @@ void BPFCovRewriter::lowerPerCpuCounters() {
     IRBuilder<> B(&*IP);
     if (DISubprogram *SP = F->getSubprogram())
       B.SetCurrentDebugLocation(DILocation::get(Ctx, 0, 0, SP));
-    Value *Helper = ConstantExpr::getIntToPtr(
-        ConstantInt::get(I64, GetSmpProcessorIdHelper),
-        compat::getPointerTo(HelperTy));
-    Value *Cpu = B.CreateCall(HelperTy, Helper, {}, "bpfcov.cpu");
-    Value *Row = B.CreateAnd(Cpu, Rows - 1, "bpfcov.row");
+    Value *Row = ConstantInt::get(I64, 0);
+    if (!NoCpuHelper.count(F)) {
+      Value *Helper = ConstantExpr::getIntToPtr(
+          ConstantInt::get(I64, GetSmpProcessorIdHelper),
+          compat::getPointerTo(HelperTy));
+      Value *Cpu = B.CreateCall(HelperTy, Helper, {}, "bpfcov.cpu");
+      Row = B.CreateAnd(Cpu, Rows - 1, "bpfcov.row");
+    }
     std::map<FunctionRecord *, Value *> RowBase;
     std::map<std::pair<PHINode *, BasicBlock *>, Value *> PhiValues;
     for (auto &Use : FnUsers.second) {
@@ -1016,6 +1040,10 @@ bool BPFCovRewriter::run() {
   emitCovMap();
   emitUses();
   DIB->finalize();
+  if (!StripInitializersOnly) {
+    cleanUpCounterUpdates(M);
+    checkJumpRanges(M);
+  }
   return true;
 }
 

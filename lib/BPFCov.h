@@ -33,6 +33,14 @@
 // multiple of 8 (whole cache lines). Every function that bumps counters
 // computes its row once at entry, bpf_get_smp_processor_id() & (R-1), and
 // its counter addresses are rebuilt on that row; the adds are unchanged.
+// struct_ops programs (which may not call that helper) and the functions
+// they call use row 0.
+//
+// Then (loadable object only) counter updates get an alias scope that all
+// other memory accesses exclude, and EarlyCSE, GVN and SimplifyCFG run again
+// (lib/CleanUp.cpp): the verifier sees the checks and uses of the plain
+// build. Last, a module big enough to need it is compiled once more to
+// check that no BPF jump exceeds its 16-bit offset (lib/JumpCheck.cpp).
 //
 // USAGE:
 //   opt -load-pass-plugin libBPFCov.so -passes=bpf-cov x.ll -o x.cov.bc
@@ -69,6 +77,19 @@ struct BPFCov : llvm::PassInfoMixin<BPFCov> {
 /// fatal error naming the problem and the fix (no output file is left).
 bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly,
                            bool PerCpu = false);
+
+/// Reports bad input and stops: `error: bpf-cov: <Msg>`, exit 1, after
+/// running the interrupt handlers, which remove opt's output file.
+[[noreturn]] void reportError(const llvm::Twine &Msg);
+
+/// Fails with an error naming the function when llc would emit a jump
+/// beyond the 16-bit offset of a BPF jump (lib/JumpCheck.cpp).
+void checkJumpRanges(llvm::Module &M);
+
+/// Tells LLVM that counter and bitmap updates never alias the program's
+/// memory and re-runs the clean-ups they blocked (lib/CleanUp.cpp); returns
+/// true when \p M changed.
+bool cleanUpCounterUpdates(llvm::Module &M);
 
 } // namespace bpfcov
 

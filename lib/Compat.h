@@ -12,6 +12,12 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/CodeGen.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+
+#include <memory>
 
 #if LLVM_VERSION_MAJOR >= 22
 #include "llvm/Plugins/PassPlugin.h"
@@ -59,6 +65,39 @@ inline bool startsWith(llvm::StringRef S, llvm::StringRef Prefix) {
   return S.startswith(Prefix);
 #endif
 }
+
+/// The target machine of \p M's triple (the BPF one), or null when opt
+/// was built without it. Generic CPU: functions carry their own target-cpu.
+inline std::unique_ptr<llvm::TargetMachine> createTargetMachine(llvm::Module &M) {
+  std::string Err;
+#if LLVM_VERSION_MAJOR >= 21
+  const llvm::Triple &TT = M.getTargetTriple();
+#else
+  llvm::Triple TT(M.getTargetTriple());
+#endif
+#if LLVM_VERSION_MAJOR >= 21
+  const llvm::Target *T = llvm::TargetRegistry::lookupTarget(TT, Err);
+#else
+  const llvm::Target *T = llvm::TargetRegistry::lookupTarget(TT.str(), Err);
+#endif
+  if (!T)
+    return nullptr;
+#if LLVM_VERSION_MAJOR >= 21
+  return std::unique_ptr<llvm::TargetMachine>(
+      T->createTargetMachine(TT, "generic", "", llvm::TargetOptions(), {}));
+#else
+  return std::unique_ptr<llvm::TargetMachine>(
+      T->createTargetMachine(TT.str(), "generic", "", llvm::TargetOptions(), {}));
+#endif
+}
+
+/// The file type of assembly output for addPassesToEmitFile.
+#if LLVM_VERSION_MAJOR >= 18
+inline constexpr llvm::CodeGenFileType AssemblyFile =
+    llvm::CodeGenFileType::AssemblyFile;
+#else
+inline constexpr llvm::CodeGenFileType AssemblyFile = llvm::CGFT_AssemblyFile;
+#endif
 
 } // namespace compat
 } // namespace bpfcov

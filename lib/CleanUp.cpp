@@ -1,0 +1,142 @@
+//===-- CleanUp.cpp - Counter updates the optimizer can see through --------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// FILE:
+//   lib/CleanUp.cpp
+//
+// DESCRIPTION:
+//   clang lowers the coverage counters before -O2 runs, so every counter
+//   update is a store (or an atomic add) to a global that, as far as LLVM
+//   knows, may alias any pointer the program got from a helper: a map value,
+//   a .bss array, a context. The optimizer then reloads a bounded length
+//   after the counter update instead of reusing the checked register, or
+//   keeps code apart that plain builds merge, and the verifier, which
+//   tracks bounds per register, rejects the program.
+//
+//   This step tells LLVM the truth (counters and bitmaps are only ever
+//   touched by the counter updates) with scoped alias metadata, then re-runs
+//   the clean-ups the counter updates had blocked:
+//     counter access:  store i64 %c, ptr @__profc_f, !alias.scope !S
+//     anything else:   %len = load i32, ptr %t.size, !noalias !S
+//   followed by EarlyCSE (MemorySSA), GVN and SimplifyCFG with the BPF
+//   target's cost model, per function.
+//
+// USAGE: called by the bpf-cov pass after the counters were lowered.
+//===----------------------------------------------------------------------===//
+#include "BPFCov.h"
+#include "Compat.h"
+#include "bpfcov/Names.h"
+
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Transforms/Scalar/EarlyCSE.h"
+#include "llvm/Transforms/Scalar/GVN.h"
+#include "llvm/Transforms/Scalar/SimplifyCFG.h"
+
+using namespace llvm;
+
+#define DEBUG_TYPE "bpf-cov"
+
+STATISTIC(NumCounterAccesses, "Number of counter accesses given an alias scope");
+STATISTIC(NumOtherAccesses, "Number of program memory accesses marked noalias");
+
+static cl::opt<bool> CleanUpOpt(
+    "bpfcov-clean-up",
+    cl::desc("Tell LLVM that counter updates never alias program memory and "
+             "re-run EarlyCSE, GVN and SimplifyCFG (default: true)"),
+    cl::init(true));
+
+/// True if \p V points into the counters or MC/DC bitmaps.
+static bool isCounterPointer(const Value *V) {
+  const auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(V, 0));
+  return GV && GV->getSection() == bpfcov::CountersSection;
+}
+
+/// The pointer operand of a memory instruction, or null (calls and fences).
+static const Value *getAccessPointer(const Instruction &I) {
+  if (const auto *LI = dyn_cast<LoadInst>(&I))
+    return LI->getPointerOperand();
+  if (const auto *SI = dyn_cast<StoreInst>(&I))
+    return SI->getPointerOperand();
+  if (const auto *RMW = dyn_cast<AtomicRMWInst>(&I))
+    return RMW->getPointerOperand();
+  if (const auto *CX = dyn_cast<AtomicCmpXchgInst>(&I))
+    return CX->getPointerOperand();
+  return nullptr;
+}
+
+/// Tags the memory accesses of \p F; returns true if it has counter updates.
+static bool tagAccesses(Function &F, MDNode *CounterScope) {
+  SmallVector<Instruction *, 64> Others;
+  bool HasCounters = false;
+  for (Instruction &I : instructions(F)) {
+    if (!I.mayReadOrWriteMemory())
+      continue;
+    const Value *Ptr = getAccessPointer(I);
+    if (Ptr && isCounterPointer(Ptr)) {
+      I.setMetadata(LLVMContext::MD_alias_scope,
+                    MDNode::concatenate(
+                        I.getMetadata(LLVMContext::MD_alias_scope), CounterScope));
+      HasCounters = true;
+      ++NumCounterAccesses;
+    } else {
+      Others.push_back(&I);
+    }
+  }
+  if (!HasCounters)
+    return false;
+  for (Instruction *I : Others) {
+    I->setMetadata(LLVMContext::MD_noalias,
+                   MDNode::concatenate(I->getMetadata(LLVMContext::MD_noalias),
+                                       CounterScope));
+    ++NumOtherAccesses;
+  }
+  return true;
+}
+
+bool bpfcov::cleanUpCounterUpdates(Module &M) {
+  if (!CleanUpOpt)
+    return false;
+  // STEP 8a: one scope for every counter and bitmap of the module.
+  //   !S = !{!"bpfcov.counters", !D}   !D = !{!"bpfcov"}
+  MDBuilder MDB(M.getContext());
+  MDNode *Domain = MDB.createAnonymousAliasScopeDomain("bpfcov");
+  MDNode *Scope = MDB.createAnonymousAliasScope(Domain, "bpfcov.counters");
+  MDNode *ScopeList = MDNode::get(M.getContext(), {Scope});
+  SmallVector<Function *, 16> Work;
+  for (Function &F : M)
+    if (!F.isDeclaration() && !F.hasOptNone() && tagAccesses(F, ScopeList))
+      Work.push_back(&F);
+  if (Work.empty())
+    return false;
+
+  // STEP 8b: the clean-ups, with the default alias analyses (which include
+  // scoped noalias) and the BPF target's TTI.
+  std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(M);
+  PassBuilder PB(TM.get());
+  LoopAnalysisManager LAM;
+  FunctionAnalysisManager FAM;
+  CGSCCAnalysisManager CGAM;
+  ModuleAnalysisManager MAM;
+  PB.registerModuleAnalyses(MAM);
+  PB.registerCGSCCAnalyses(CGAM);
+  PB.registerFunctionAnalyses(FAM);
+  PB.registerLoopAnalyses(LAM);
+  PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
+  FunctionPassManager FPM;
+  FPM.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));
+  FPM.addPass(GVNPass());
+  FPM.addPass(SimplifyCFGPass());
+  for (Function *F : Work)
+    FPM.run(*F, FAM);
+  return true;
+}

@@ -1,0 +1,138 @@
+//===-- JumpCheck.cpp - No BPF jump beyond its 16-bit offset ----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// FILE:
+//   lib/JumpCheck.cpp
+//
+// DESCRIPTION:
+//   A BPF jump (before -mcpu=v4's gotol) holds a 16-bit offset, counted in
+//   8-byte instruction slots. llc 14 to 17 write the low 16 bits of a longer
+//   offset without a word, and the verifier then says "jump out of range
+//   from insn 445 to -28723" (or, worse, the jump lands elsewhere in the
+//   program). Counters grow heavily unrolled functions past that range.
+//
+//   Before the pass returns, a module that could hold such a function is
+//   compiled once more, to assembly, with the BPF target (what llc would
+//   emit), and every `goto LABEL` is measured in slots (`ld_imm64`, the
+//   `r1 = x ll` form, takes two). A jump out of range is an error that names
+//   the function and the distance; no object is written. Small modules
+//   (an upper bound below the range) are not compiled twice.
+//
+// USAGE: called by the bpf-cov pass last, on the loadable object's module.
+//===----------------------------------------------------------------------===//
+#include "BPFCov.h"
+#include "Compat.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+
+using namespace llvm;
+
+/// The range of a 16-bit jump offset, in instruction slots.
+static constexpr int64_t MinJumpOffset = -32768, MaxJumpOffset = 32767;
+
+static cl::opt<unsigned> JumpCheckSlotsOpt(
+    "bpfcov-jump-check-slots",
+    cl::desc("Compile a module once more to check its BPF jump offsets when "
+             "a function may exceed this many instruction slots "
+             "(default: 32767, the range of a jump; 0 always checks)"),
+    cl::init(MaxJumpOffset));
+
+/// An upper bound of the instruction slots llc emits for \p F: generous per
+/// IR instruction, and per byte of a constant-length memory intrinsic.
+static uint64_t estimateSlots(const Function &F) {
+  uint64_t Slots = 0;
+  for (const BasicBlock &BB : F)
+    for (const Instruction &I : BB) {
+      Slots += 8;
+      if (const auto *MI = dyn_cast<MemIntrinsic>(&I)) {
+        if (const auto *Len = dyn_cast<ConstantInt>(MI->getLength()))
+          Slots += 2 * Len->getZExtValue();
+        else
+          Slots += 1 << 16; // a call; counted as out of range, to be safe
+      }
+    }
+  return Slots;
+}
+
+namespace {
+/// One `goto` of the assembly: its slot, its target label, its function.
+struct Jump {
+  int64_t Slot;
+  std::string Target, Function;
+};
+} // namespace
+
+void bpfcov::checkJumpRanges(Module &M) {
+  bool MayOverflow = false;
+  for (const Function &F : M)
+    if (!F.isDeclaration() && estimateSlots(F) > JumpCheckSlotsOpt)
+      MayOverflow = true;
+  if (!MayOverflow)
+    return;
+  std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(M);
+  if (!TM)
+    return; // opt without the BPF target: llc would fail the same way
+  // STEP 9: what llc emits, as assembly:
+  //   foo:
+  //           if r1 > 7 goto LBB0_12
+  //           r2 = .data.profc ll        ; two slots
+  //   LBB0_12:
+  std::unique_ptr<Module> Clone = CloneModule(M);
+  SmallString<0> Asm;
+  {
+    raw_svector_ostream OS(Asm);
+    legacy::PassManager PM;
+    if (TM->addPassesToEmitFile(PM, OS, nullptr, compat::AssemblyFile))
+      return;
+    PM.run(*Clone);
+  }
+  StringMap<int64_t> Labels;
+  std::vector<Jump> Jumps;
+  std::string Function;
+  int64_t Slot = 0;
+  SmallVector<StringRef, 0> Lines;
+  StringRef(Asm).split(Lines, '\n');
+  for (StringRef Line : Lines) {
+    StringRef Code = Line.split('#').first.rtrim();
+    if (Code.empty())
+      continue;
+    if (!compat::startsWith(Line, "\t") && !compat::startsWith(Line, " ")) {
+      if (Code.consume_back(":")) { // a label
+        Labels[Code] = Slot;
+        if (M.getFunction(Code))
+          Function = Code.str();
+      }
+      continue;
+    }
+    Code = Code.trim();
+    if (compat::startsWith(Code, "."))
+      continue; // a directive
+    size_t Goto = Code.find("goto ");
+    if (Goto != StringRef::npos && Code.find("gotol ") == StringRef::npos)
+      Jumps.push_back({Slot, Code.substr(Goto + 5).trim().str(), Function});
+    Slot += Code.size() > 3 && Code.substr(Code.size() - 3) == " ll" ? 2 : 1;
+  }
+  for (const Jump &J : Jumps) {
+    auto It = Labels.find(J.Target);
+    if (It == Labels.end())
+      continue;
+    int64_t Offset = It->second - J.Slot - 1;
+    if (Offset >= MinJumpOffset && Offset <= MaxJumpOffset)
+      continue;
+    reportError("function '" + J.Function + "' needs a jump of " +
+                Twine(Offset) + " instructions, beyond the " +
+                Twine(MinJumpOffset) + ".." + Twine(MaxJumpOffset) +
+                " of a BPF jump offset; llc would write it wrapped and the "
+                "verifier reject it ('jump out of range'): make the function "
+                "smaller (less unrolling, __noinline parts) or build it "
+                "with -mcpu=v4 and an LLVM that emits gotol");
+  }
+}
