@@ -276,6 +276,12 @@ std::vector<std::string> showHtmlArgv(const std::string &Cov,
   return Argv;
 }
 
+bool covHasBinaryCounters(const std::string &Cov) {
+  ToolResult R;
+  return runTool({Cov, "show", "--help"}, "", R) == 0 && R.Status == 0 &&
+         R.Stdout.find("-binary-counters") != std::string::npos;
+}
+
 std::vector<std::string> exportArgv(const std::string &Cov, ReportFormat F,
                                     const std::string &Profile,
                                     const std::vector<std::string> &Objects,
