@@ -1091,7 +1091,8 @@ bool BPFCovRewriter::run() {
   if (!StripInitializersOnly) {
     if (ByteCounters)
       alignByteCounterStores(M);
-    cleanUpCounterUpdates(M);
+    if (cleanUpCounterUpdates(M) && ByteCounters)
+      hoistByteCounterStores(M);
     checkJumpRanges(M);
   }
   return true;

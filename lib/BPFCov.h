@@ -101,6 +101,11 @@ void checkJumpRanges(llvm::Module &M);
 /// merged several bytes (lib/ByteCounters.cpp); returns true if any changed.
 bool alignByteCounterStores(llvm::Module &M);
 
+/// Runs LICM, which moves the bool-counter stores that run on every loop
+/// iteration out of their loop once cleanUpCounterUpdates() gave them their
+/// alias scope (lib/ByteCounters.cpp).
+void hoistByteCounterStores(llvm::Module &M);
+
 /// Tells LLVM that counter and bitmap updates never alias the program's
 /// memory and re-runs the clean-ups they blocked (lib/CleanUp.cpp); returns
 /// true when \p M changed.

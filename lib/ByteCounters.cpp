@@ -17,9 +17,17 @@
 //         align 4
 //   and llc emits one store, as for an uninstrumented global.
 //
+//   Single-byte coverage has no counter expressions: every region has its
+//   byte, so a loop body runs several stores per iteration where counts
+//   need one or two adds. Once the counter updates carry their alias scope
+//   (lib/CleanUp.cpp), LICM moves the stores that run on every iteration
+//   out of the loop (one store before or after it, which is exact: the byte
+//   only ever goes from 0xFF to 0); stores on conditional paths stay.
+//
 // USAGE: called by the bpf-cov pass (bool counters, loadable object only).
 //===----------------------------------------------------------------------===//
 #include "BPFCov.h"
+#include "Compat.h"
 #include "bpfcov/Names.h"
 
 #include "llvm/ADT/Statistic.h"
@@ -27,6 +35,10 @@
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Operator.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Transforms/Scalar/LICM.h"
+#include "llvm/Transforms/Scalar/LoopPassManager.h"
 
 using namespace llvm;
 
@@ -58,4 +70,28 @@ bool bpfcov::alignByteCounterStores(Module &M) {
       }
     }
   return Changed;
+}
+
+void bpfcov::hoistByteCounterStores(Module &M) {
+#if LLVM_VERSION_MAJOR >= BPFCOV_BOOL_MIN_LLVM // no bool counters before
+  std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(M);
+  PassBuilder PB(TM.get());
+  LoopAnalysisManager LAM;
+  FunctionAnalysisManager FAM;
+  CGSCCAnalysisManager CGAM;
+  ModuleAnalysisManager MAM;
+  PB.registerModuleAnalyses(MAM);
+  PB.registerCGSCCAnalyses(CGAM);
+  PB.registerFunctionAnalyses(FAM);
+  PB.registerLoopAnalyses(LAM);
+  PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
+  FunctionPassManager FPM;
+  FPM.addPass(createFunctionToLoopPassAdaptor(LICMPass(LICMOptions()),
+                                              /*UseMemorySSA=*/true));
+  for (Function &F : M)
+    if (!F.isDeclaration() && !F.hasOptNone())
+      FPM.run(F, FAM);
+#else
+  (void)M;
+#endif
 }
