@@ -230,6 +230,26 @@ int readFile(const std::string &Path, std::string &Out) {
   }
 }
 
+/// Replaces the contents of our own temporary \p Path. Returns 0 or -errno.
+int rewriteFile(const std::string &Path, const std::string &Bytes) {
+  int Fd = ::open(Path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+  if (Fd < 0)
+    return -errno;
+  size_t Done = 0;
+  while (Done < Bytes.size()) {
+    ssize_t N = ::write(Fd, Bytes.data() + Done, Bytes.size() - Done);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0) {
+      int Err = N < 0 ? -errno : -EIO;
+      ::close(Fd);
+      return Err;
+    }
+    Done += static_cast<size_t>(N);
+  }
+  return ::close(Fd) == 0 ? 0 : -errno;
+}
+
 bool isEmptyDir(const std::string &Path) {
   DIR *D = ::opendir(Path.c_str());
   if (!D)
@@ -778,6 +798,18 @@ int runOut(OutArgs &O) {
                                    /*SummaryOnly=*/false),
                         Report.Path, R)) {
     return 1;
+  }
+  // Bool counters: LCOV says hit (1) or not (0), never a sum of regions.
+  if (ByteCoverage && O.Format == ReportFormat::Lcov) {
+    std::string Lcov;
+    int E = readFile(Report.Path, Lcov);
+    if (!E)
+      E = rewriteFile(Report.Path, binaryLcovCounts(Lcov));
+    if (E) {
+      pErr("cannot rewrite the lcov report '%s': %s", Report.Path.c_str(),
+           std::strerror(-E));
+      return 1;
+    }
   }
 
   // STEP 6: the summary.
