@@ -2,16 +2,18 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// Loads the same BPF program built uninstrumented, with plain counters and
-// with atomic counters, runs it with BPF_PROG_TEST_RUN and prints markdown
-// tables: increments lost when two CPUs run it at once, in-kernel ns per run
-// (1 and 2 threads), and instruction / verifier counts. With --percpu it also
+// Loads the same BPF program built uninstrumented, with plain counters,
+// with atomic counters and (optionally) per-CPU rows and bool counters, runs
+// it with BPF_PROG_TEST_RUN and prints markdown tables: increments lost when
+// two CPUs run it at once, in-kernel ns per run (1 and 2 threads; the builds
+// interleaved round by round, median and range, every sample printed), and
+// instruction / verifier counts. With --percpu it also
 // compares hand-written per-CPU counter placements (bench/percpu.bpf.c).
 // One run, not a timed test; exits 1 if atomic counters lose an increment.
 //
 // USAGE: bpfcov-bench --none=plain/bench.bpf.o --plain=bench_plain.bpf.o
 //                     --atomic=bench.bpf.o [--cpu-rows=bench_percpu.bpf.o]
-//                     [--percpu=percpu.bpf.o]
+//                     [--bool=bench_bool.bpf.o] [--percpu=percpu.bpf.o]
 //===----------------------------------------------------------------------===//
 #include <argp.h>
 #include <bpf/bpf.h>
@@ -42,7 +44,8 @@ namespace {
 //===-- Options -----------------------------------------------------------===//
 
 struct Options {
-  std::string None, Plain, Atomic, PerCpu, CpuRows;
+  std::string None, Plain, Atomic, PerCpu, CpuRows, Bool;
+  std::string Note; ///< --note: printed with the environment
   std::string ProgName = "bench_xdp";
   unsigned Repeat = 1000000; ///< BPF_PROG_TEST_RUN repeat per call
   unsigned Calls = 1;        ///< calls per thread per measurement
@@ -68,7 +71,9 @@ enum Key : int {
   KeyRepeat,
   KeyCalls,
   KeyRuns,
-  KeyThreads
+  KeyThreads,
+  KeyBool,
+  KeyNote
 };
 
 const struct argp_option ArgpOptions[] = {
@@ -77,6 +82,9 @@ const struct argp_option ArgpOptions[] = {
     {"atomic", KeyAtomic, "OBJ", 0, "object with atomic counters", 0},
     {"cpu-rows", KeyCpuRows, "OBJ", 0,
      "object with per-CPU counter rows (--bpfcov-counters=percpu)", 0},
+    {"bool", KeyBool, "OBJ", 0,
+     "object with bool counters (--bpfcov-counters=bool)", 0},
+    {"note", KeyNote, "TEXT", 0, "a line printed with the environment", 0},
     {"percpu", KeyPerCpu, "OBJ", 0,
      "percpu.bpf.o: also compare per-CPU placements", 0},
     {"prog", KeyProg, "NAME", 0, "program to run (default: bench_xdp)", 0},
@@ -119,6 +127,12 @@ error_t parseOpt(int K, char *Arg, struct argp_state *State) {
     break;
   case KeyCpuRows:
     O.CpuRows = Arg;
+    break;
+  case KeyBool:
+    O.Bool = Arg;
+    break;
+  case KeyNote:
+    O.Note = Arg;
     break;
   case KeyProg:
     O.ProgName = Arg;
@@ -409,6 +423,8 @@ struct Variant {
   Counters Cnt = {};
   LoadStats Stats = {};
   double Ns1 = 0, NsN = 0;
+  /// Interleaved samples (measureInterleaved): ns/run, 1 and Threads.
+  std::vector<double> Samples1 = {}, SamplesN = {};
   uint64_t EntryExpected = 0, EntryActual = 0;
   uint64_t AllExpected = 0, AllActual = 0;
   double Overlap = 0; ///< of the threads in the lost-increments run
@@ -469,6 +485,13 @@ double lostPercent(uint64_t Expected, uint64_t Actual) {
 
 //===-- Report ------------------------------------------------------------===//
 
+std::string loadAverage() {
+  std::ifstream In("/proc/loadavg");
+  std::string Line;
+  std::getline(In, Line);
+  return Line;
+}
+
 void printEnvironment(const Options &O) {
   struct utsname U;
   uname(&U);
@@ -486,6 +509,8 @@ void printEnvironment(const Options &O) {
          U.release, U.machine, std::thread::hardware_concurrency(), Cpu.c_str(),
          libbpf_major_version(), libbpf_minor_version(), O.ProgName.c_str(),
          O.Repeat, O.Calls, O.Runs);
+  if (!O.Note.empty())
+    printf("Note: %s\n\n", O.Note.c_str());
 }
 
 void printLost(const std::vector<Variant *> &Vs, const Options &O) {
@@ -505,18 +530,77 @@ void printLost(const std::vector<Variant *> &Vs, const Options &O) {
   printf("\n");
 }
 
-void printCost(const std::vector<Variant *> &Vs, const Options &O,
-               const char *Title) {
-  double Base1 = Vs[0]->Ns1, BaseN = Vs[0]->NsN;
-  printf("## %s\n\n", Title);
-  printf("| build | 1 thread ns/run | vs %s | %u threads ns/run | vs %s |\n",
+double median(std::vector<double> V) {
+  std::sort(V.begin(), V.end());
+  return V.empty() ? 0 : V[V.size() / 2];
+}
+
+/// The builds' cost from interleaved rounds: median and range per cell.
+void printInterleaved(const std::vector<Variant *> &Vs, const Options &O,
+                      const std::string &LoadBefore,
+                      const std::string &LoadAfter) {
+  printf("## In-kernel cost per run, interleaved (BPF_PROG_TEST_RUN "
+         "duration)\n\n");
+  printf("%u rounds; each round runs every build once with 1 thread, then "
+         "every build once with %u threads, so a change in the machine's load "
+         "hits all builds alike. /proc/loadavg before: %s; after: %s.\n\n",
+         O.Runs, O.Threads, LoadBefore.c_str(), LoadAfter.c_str());
+  double Base1 = median(Vs[0]->Samples1), BaseN = median(Vs[0]->SamplesN);
+  printf("| build | 1 thread ns/run: median | range | vs %s | %u threads "
+         "ns/run: median | range | vs %s |\n",
          Vs[0]->Label.c_str(), O.Threads, Vs[0]->Label.c_str());
-  printf("|---|---:|---:|---:|---:|\n");
+  printf("|---|---:|---:|---:|---:|---:|---:|\n");
+  for (Variant *V : Vs) {
+    auto [Min1, Max1] = std::minmax_element(V->Samples1.begin(), V->Samples1.end());
+    auto [MinN, MaxN] = std::minmax_element(V->SamplesN.begin(), V->SamplesN.end());
+    double M1 = median(V->Samples1), MN = median(V->SamplesN);
+    printf("| %s | %.1f | %.1f-%.1f | %.2fx | %.1f | %.1f-%.1f | %.2fx |\n",
+           V->Label.c_str(), M1, *Min1, *Max1, Base1 > 0 ? M1 / Base1 : 0, MN,
+           *MinN, *MaxN, BaseN > 0 ? MN / BaseN : 0);
+  }
+  printf("\nEvery sample (ns/run), by round:\n\n| round |");
   for (Variant *V : Vs)
-    printf("| %s | %.1f | %.2fx | %.1f | %.2fx |\n", V->Label.c_str(), V->Ns1,
-           Base1 > 0 ? V->Ns1 / Base1 : 0, V->NsN,
-           BaseN > 0 ? V->NsN / BaseN : 0);
+    printf(" %s 1t | %s %ut |", V->Label.c_str(), V->Label.c_str(), O.Threads);
+  printf("\n|---|");
+  for (size_t I = 0; I < Vs.size(); ++I)
+    printf("---:|---:|");
   printf("\n");
+  for (unsigned R = 0; R < O.Runs; ++R) {
+    printf("| %u |", R + 1);
+    for (Variant *V : Vs)
+      printf(" %.1f | %.1f |", V->Samples1[R], V->SamplesN[R]);
+    printf("\n");
+  }
+  printf("\n");
+}
+
+/// Round by round: every build with 1 thread, then every build with
+/// Threads, each sample one call of Repeat runs per thread (after one warm-up
+/// per build). Ns1/NsN get the medians.
+int measureInterleaved(std::vector<Variant> &Vs, const Options &O) {
+  for (Variant &V : Vs) {
+    double Warm;
+    if (int Err = runConcurrently(V.ProgFd, O.Threads, 1, O.Repeat / 10 + 1,
+                                  Warm))
+      return Err;
+  }
+  for (unsigned R = 0; R < O.Runs; ++R)
+    for (bool Many : {false, true})
+      for (Variant &V : Vs) {
+        double Ns;
+        if (int Err = runConcurrently(V.ProgFd, Many ? O.Threads : 1, O.Calls,
+                                      O.Repeat, Ns))
+          return Err;
+        (Many ? V.SamplesN : V.Samples1).push_back(Ns);
+      }
+  for (Variant &V : Vs) {
+    V.Ns1 = median(V.Samples1);
+    V.NsN = median(V.SamplesN);
+    if (V.Cnt.Fd >= 0)
+      if (int Err = V.Cnt.reset())
+        return Err;
+  }
+  return 0;
 }
 
 void printInsns(const std::vector<Variant *> &Vs) {
@@ -619,6 +703,9 @@ int main(int Argc, char **Argv) {
   };
   if (!O.CpuRows.empty())
     Builds.push_back({"percpu", O.CpuRows, O.ProgName, ".data.profc", 0});
+  // Bool counters are bytes set to 0, never added to: nothing to lose.
+  if (!O.Bool.empty())
+    Builds.push_back({"bool", O.Bool, O.ProgName, "", 0});
   std::vector<Variant> Placements;
   if (!O.PerCpu.empty())
     for (const char *P : {"shared_plain", "shared_atomic", "slot_plain",
@@ -637,7 +724,19 @@ int main(int Argc, char **Argv) {
     if (prepare(V, Objects))
       return 1;
 
-  for (auto *Vs : {&Builds, &Placements})
+  std::string LoadBefore = loadAverage();
+  for (Variant &V : Builds)
+    if (int Err = V.MapName.empty() ? 0 : measureLost(V, O)) {
+      pErr("BPF_PROG_TEST_RUN of '%s' in '%s' failed: %s", V.ProgName.c_str(),
+           V.Path.c_str(), strerror(-Err));
+      return 1;
+    }
+  if (int Err = measureInterleaved(Builds, O)) {
+    pErr("BPF_PROG_TEST_RUN failed: %s", strerror(-Err));
+    return 1;
+  }
+  std::string LoadAfter = loadAverage();
+  for (auto *Vs : {&Placements})
     for (Variant &V : *Vs) {
       int Err = V.MapName.empty() ? 0 : measureLost(V, O);
       if (!Err)
@@ -657,7 +756,7 @@ int main(int Argc, char **Argv) {
       Instrumented.push_back(&V);
   }
   printLost(Instrumented, O);
-  printCost(All, O, "In-kernel cost per run (BPF_PROG_TEST_RUN duration)");
+  printInterleaved(All, O, LoadBefore, LoadAfter);
   printInsns(All);
   if (!Placements.empty()) {
     std::vector<Variant *> Ps;
@@ -669,6 +768,8 @@ int main(int Argc, char **Argv) {
   int Status = 0;
   for (size_t I = 2; I < Builds.size(); ++I) {
     const Variant &A = Builds[I];
+    if (A.MapName.empty())
+      continue;
     if (A.EntryActual != A.EntryExpected || A.AllActual != A.AllExpected) {
       pErr("%s counters lost increments: entry %" PRIu64 " of %" PRIu64
            ", all %" PRIu64 " of %" PRIu64,

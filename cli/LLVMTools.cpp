@@ -18,6 +18,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sstream>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -274,6 +275,45 @@ std::vector<std::string> showHtmlArgv(const std::string &Cov,
                                    "-instr-profile=" + Profile};
   appendObjects(Argv, Objects);
   return Argv;
+}
+
+std::string binaryLcovCounts(const std::string &Lcov) {
+  // The count's field: DA:<line>,<count>  FNDA:<count>,<name>
+  // BRDA:<line>,<block>,<branch>,<taken or ->.
+  auto Clamp = [](std::string &Line, size_t Begin, size_t End) {
+    if (End == std::string::npos)
+      End = Line.size();
+    if (Begin >= End ||
+        Line.find_first_not_of("0123456789", Begin) < End)
+      return;
+    if (Line.find_first_not_of('0', Begin) < End)
+      Line.replace(Begin, End - Begin, "1");
+  };
+  std::string Out;
+  std::istringstream In(Lcov);
+  for (std::string Line; std::getline(In, Line);) {
+    if (Line.rfind("DA:", 0) == 0) {
+      size_t Comma = Line.find(',');
+      if (Comma != std::string::npos)
+        Clamp(Line, Comma + 1, Line.find(',', Comma + 1));
+    } else if (Line.rfind("FNDA:", 0) == 0) {
+      Clamp(Line, 5, Line.find(','));
+    } else if (Line.rfind("BRDA:", 0) == 0) {
+      size_t Last = Line.rfind(',');
+      if (Last != std::string::npos)
+        Clamp(Line, Last + 1, std::string::npos);
+    }
+    Out += Line + "\n";
+  }
+  if (!Lcov.empty() && Lcov.back() != '\n')
+    Out.pop_back();
+  return Out;
+}
+
+bool covHasBinaryCounters(const std::string &Cov) {
+  ToolResult R;
+  return runTool({Cov, "show", "--help"}, "", R) == 0 && R.Status == 0 &&
+         R.Stdout.find("-binary-counters") != std::string::npos;
 }
 
 std::vector<std::string> exportArgv(const std::string &Cov, ReportFormat F,

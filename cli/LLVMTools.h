@@ -125,6 +125,15 @@ std::vector<std::string> showHtmlArgv(const std::string &Cov,
                                       const std::vector<std::string> &Objects,
                                       const std::string &OutDir);
 
+/// True if llvm-cov \p Cov has `show -binary-counters` (1/0 instead of
+/// counts; LLVM 20+): asks its `show --help`.
+bool covHasBinaryCounters(const std::string &Cov);
+
+/// \p Lcov (an LLVM tracefile) with every count above 1 made 1: DA line
+/// counts, FNDA function counts, BRDA taken counts. For bool counters, whose
+/// regions llvm-cov may still sum (a line reached two ways shows 2).
+std::string binaryLcovCounts(const std::string &Lcov);
+
 /// `llvm-cov export -format=text|lcov [-summary-only] -instr-profile=P OBJ
 ///  [-object OBJ2...]` (Json -> text). The export goes to stdout.
 std::vector<std::string> exportArgv(const std::string &Cov, ReportFormat F,

@@ -184,6 +184,7 @@ std::string supportedProfRawVersions() {
 ProfRawSummary summarize(const ProfRawInput &In) {
   ProfRawSummary S;
   S.Functions = In.Functions.size();
+  S.ByteCounters = In.ByteCounters;
   for (const ProfRawFunction &F : In.Functions) {
     S.Counters += F.NumCounters;
     uint64_t First = F.CountersOffset / 8;
@@ -239,6 +240,18 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
     }
     Rows = uint64_t(1) << Log2Rows;
   }
+  In.ByteCounters = In.Flags & CovMapFlagByteCounters;
+  if (In.ByteCounters &&
+      ((In.Flags & CovMapFlagPerCpu) || !getProfRawLayout(In.Version) ||
+       !getProfRawLayout(In.Version)->HasBitmap)) {
+    Err = format("covmap flags 0x%" PRIx64 " and raw version %" PRIu64
+                 " do not go together: bool counters are never per-CPU and "
+                 "need raw version 10 or later (LLVM 19+)",
+                 In.Flags, In.Version);
+    return -EINVAL;
+  }
+  // Bool counters are bytes; the others u64.
+  const uint64_t CounterSize = In.ByteCounters ? 1 : 8;
   const char *Name = CovMap.data() + CovMapFieldOffset[CF_ObjectName];
   size_t NameLen = strnlen(Name, ObjectNameSize);
   if (NameLen == 0 || NameLen == ObjectNameSize) {
@@ -260,7 +273,7 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
                  Profd.size(), DataRecordSize);
     return -EINVAL;
   }
-  if (Profc.size() % 8) {
+  if (Profc.size() % CounterSize) {
     Err = format("profc is %zu bytes, not a multiple of 8", Profc.size());
     return -EINVAL;
   }
@@ -290,7 +303,7 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
                                 PerCpuRowAlign * PerCpuRowAlign
                           : Fn.NumCounters;
     if (CountersOff % 8 || CountersOff > Profc.size() ||
-        Stride * Rows > (Profc.size() - CountersOff) / 8) {
+        Stride * Rows > (Profc.size() - CountersOff) / CounterSize) {
       std::string RowsText =
           (In.Flags & CovMapFlagPerCpu)
               ? format(" in %" PRIu64 " per-CPU rows of %" PRIu64, Rows,
@@ -319,7 +332,9 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
     // counters and bitmap bytes of the records, whatever else profc holds.
     // Per-CPU rows are summed (wrapping, like the counters themselves).
     Fn.CountersOffset = In.Counters.size() * 8;
-    for (uint64_t I = 0; I < Fn.NumCounters; ++I) {
+    for (uint64_t I = 0; In.ByteCounters && I < Fn.NumCounters; ++I)
+      In.Counters.push_back(Profc[CountersOff + I] == 0 ? 1 : 0);
+    for (uint64_t I = 0; !In.ByteCounters && I < Fn.NumCounters; ++I) {
       uint64_t Sum = 0;
       for (uint64_t Row = 0; Row < Rows; ++Row)
         Sum += loadU64(Profc, CountersOff + (Row * Stride + I) * 8);
@@ -404,24 +419,33 @@ int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
   const uint64_t BinaryIdsSize =
       In.ObjectName.empty() ? 0 : 8 + alignTo8(In.ObjectName.size());
   const uint64_t DataBytes = NumData * L->RecordSize;
-  const uint64_t CountersBytes = In.Counters.size() * 8;
+  // Bool counters: one byte each, then padding to 8 (ProfRaw.h).
+  const uint64_t CounterSize = In.ByteCounters ? 1 : 8;
+  if (In.ByteCounters && !L->HasBitmap) {
+    Err = format("raw version %" PRIu64 " has no one-byte counters",
+                 In.Version);
+    return -EINVAL;
+  }
+  const uint64_t CountersBytes = In.Counters.size() * CounterSize;
+  const uint64_t PaddingAfterCounters =
+      alignTo8(CountersBytes) - CountersBytes;
   const uint64_t BitmapBytes = In.Bitmap.size();
   const uint64_t PaddingAfterBitmap = alignTo8(BitmapBytes) - BitmapBytes;
   // As the runtime computes them, with the file standing in for memory:
   // &counters - &data and &bitmap - &data (ProfRaw.h).
   const uint64_t CountersDelta = DataBytes;
-  const uint64_t BitmapDelta = DataBytes + CountersBytes;
+  const uint64_t BitmapDelta = DataBytes + CountersBytes + PaddingAfterCounters;
 
   std::string Buf;
   LEWriter W{Buf};
   // INSTR_PROF_RAW_HEADER, in the order of that version's InstrProfData.inc.
   W.u64(ProfRawMagic64);
-  W.u64(In.Version);
+  W.u64(In.Version | (In.ByteCounters ? ProfRawVariantByteCoverage : 0));
   W.u64(BinaryIdsSize);
   W.u64(NumData);            // DataSize / NumData
   W.u64(0);                  // PaddingBytesBeforeCounters
   W.u64(In.Counters.size()); // CountersSize / NumCounters
-  W.u64(0);                  // PaddingBytesAfterCounters
+  W.u64(PaddingAfterCounters); // PaddingBytesAfterCounters
   if (L->HasBitmap) {
     W.u64(BitmapBytes);        // NumBitmapBytes
     W.u64(PaddingAfterBitmap); // PaddingBytesAfterBitmapBytes
@@ -455,7 +479,8 @@ int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
     const uint64_t Shift = R * L->RecordSize; // advanceData()'s decrement
     W.u64(F.NameRef);
     W.u64(F.FuncHash);
-    W.u64(CountersDelta - Shift + F.CountersOffset); // CounterPtr
+    W.u64(CountersDelta - Shift +
+          F.CountersOffset / 8 * CounterSize); // CounterPtr
     if (L->HasBitmap)
       W.u64(BitmapDelta - Shift + F.BitmapOffset); // BitmapPtr
     W.u64(0);                                      // FunctionPointer
@@ -471,8 +496,13 @@ int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
     Buf.append(Start + L->RecordSize - Buf.size(), '\0');
   }
 
-  for (uint64_t C : In.Counters)
-    W.u64(C);
+  for (uint64_t C : In.Counters) {
+    if (In.ByteCounters)
+      Buf += static_cast<char>(C ? 0 : 0xff); // 0: the region ran
+    else
+      W.u64(C);
+  }
+  W.padTo8(); // PaddingBytesAfterCounters
   if (L->HasBitmap) {
     W.bytes(In.Bitmap.data(), In.Bitmap.size());
     W.padTo8();
@@ -485,8 +515,11 @@ int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
 
 //===-- Reading object names back (for `out`) -----------------------------===//
 
-int readProfRawObjectNames(const std::string &Bytes,
-                           std::vector<std::string> &Names, std::string &Err) {
+namespace {
+/// Walks the raw profiles concatenated in \p Bytes, collecting each one's
+/// object names and version field (with its variant flags).
+int walkProfRaws(const std::string &Bytes, std::vector<std::string> &Names,
+                 std::vector<uint64_t> &Versions, std::string &Err) {
   size_t Pos = 0;
   while (true) {
     // RawInstrProfReader::readNextHeader skips zero padding between
@@ -502,7 +535,8 @@ int readProfRawObjectNames(const std::string &Bytes,
     }
     // GET_VERSION: variant flags live in the top bits (8 of them in v8,
     // 32 in v10); the versions themselves are small.
-    uint64_t Version = loadLE64(Bytes, Pos + 8) & 0xffffffffULL;
+    uint64_t VersionField = loadLE64(Bytes, Pos + 8);
+    uint64_t Version = VersionField & 0xffffffffULL;
     const ProfRawLayout *L = getProfRawLayout(Version);
     if (!L) {
       Err =
@@ -527,6 +561,9 @@ int readProfRawObjectNames(const std::string &Bytes,
       PadAfterBitmap = Next();
     }
     uint64_t NamesSize = Next();
+    Versions.push_back(VersionField);
+    const uint64_t CounterSize =
+        VersionField & ProfRawVariantByteCoverage ? 1 : 8;
     Next(); // CountersDelta
     if (L->HasBitmap)
       Next(); // BitmapDelta
@@ -541,7 +578,7 @@ int readProfRawObjectNames(const std::string &Bytes,
     const uint64_t Limit = Bytes.size();
     uint64_t Terms[] = {
         BinaryIdsSize, NumData > Limit ? Limit + 1 : NumData * L->RecordSize,
-        PadBeforeCounters, NumCounters > Limit ? Limit + 1 : NumCounters * 8,
+        PadBeforeCounters, NumCounters > Limit ? Limit + 1 : NumCounters * CounterSize,
         PadAfterCounters, NumBitmapBytes, PadAfterBitmap, alignTo8(NamesSize),
         // VTableProfileData<u64>: u64, u64, u32 -> 24 bytes.
         NumVTables > Limit ? Limit + 1 : NumVTables * 24, alignTo8(VNamesSize)};
@@ -599,6 +636,20 @@ int readProfRawObjectNames(const std::string &Bytes,
     }
     Pos = End;
   }
+}
+
+} // namespace
+
+int readProfRawObjectNames(const std::string &Bytes,
+                           std::vector<std::string> &Names, std::string &Err) {
+  std::vector<uint64_t> Versions;
+  return walkProfRaws(Bytes, Names, Versions, Err);
+}
+
+int readProfRawVersions(const std::string &Bytes,
+                        std::vector<uint64_t> &Versions, std::string &Err) {
+  std::vector<std::string> Names;
+  return walkProfRaws(Bytes, Names, Versions, Err);
 }
 
 std::vector<std::string> readProfRawObjectNames(const std::string &Bytes) {

@@ -71,6 +71,13 @@
 // so CounterPtr(i) = CountersDelta - i * RecordSize + CountersOffset(i).
 // BitmapPtr/BitmapDelta (v10) follow the same rule.
 //
+// Bool counters (CovMapFlagByteCounters, LLVM 19+ single-byte coverage):
+// the Version field also carries VARIANT_MASK_BYTE_COVERAGE (bit 60), and
+// the counters section holds one byte per counter, 0 when its region ran
+// and 0xFF when not (RawInstrProfReader::readRawCounts reads 0 as a count of
+// 1), padded to 8 by PaddingBytesAfterCounters; NumCounters and CounterPtr
+// count bytes.
+//
 // Several objects: one complete raw profile per object, concatenated in one
 // file (each is a multiple of 8 bytes long). RawInstrProfReader reads the
 // next header where a profile's value data ends (readNextHeader) and
@@ -87,6 +94,10 @@ namespace bpfcov {
 
 /// INSTR_PROF_RAW_MAGIC_64: "\xfflprofr\x81" read as a u64.
 inline constexpr uint64_t ProfRawMagic64 = 0xff6c70726f667281ULL;
+
+/// VARIANT_MASK_BYTE_COVERAGE of InstrProfData.inc (LLVM 19 and 22): the
+/// raw version's flag for one-byte counters.
+inline constexpr uint64_t ProfRawVariantByteCoverage = 1ULL << 60;
 
 /// The layout facts of one supported raw-profile version.
 struct ProfRawLayout {
@@ -119,6 +130,8 @@ struct ProfRawInput {
   uint64_t Version = 0;   ///< raw-profile version to write
   uint64_t LLVMMajor = 0; ///< LLVM major of the producer (informational)
   uint64_t Flags = 0;     ///< CovMapFlag* bits from .rodata.covmap
+  /// Bool counters (CovMapFlagByteCounters): Counters holds 1 (hit) or 0.
+  bool ByteCounters = false;
   std::vector<ProfRawFunction> Functions;
   std::vector<uint64_t> Counters; ///< the counters section
   std::vector<uint8_t> Bitmap;    ///< the bitmap section (v10)
@@ -130,7 +143,8 @@ struct ProfRawInput {
 struct ProfRawSummary {
   uint64_t Functions = 0;
   uint64_t Counters = 0;
-  uint64_t Total = 0; ///< sum of all counters (saturating)
+  uint64_t Total = 0; ///< sum of all counters (saturating); bool: hit ones
+  bool ByteCounters = false; ///< counts are hit (1) / not hit (0)
 };
 ProfRawSummary summarize(const ProfRawInput &In);
 
@@ -138,7 +152,8 @@ ProfRawSummary summarize(const ProfRawInput &In);
 /// host byte order), validating the covmap magic, version and name, the
 /// profd size and every record's counter and bitmap ranges. Counters and
 /// bitmap bytes are gathered in record order; per-CPU counter rows
-/// (CovMapFlagPerCpu) are summed into one counter each. Returns 0, or -EINVAL with a
+/// (CovMapFlagPerCpu) are summed into one counter each; bool counter bytes
+/// (CovMapFlagByteCounters) become 1 (0: hit) or 0 (not hit). Returns 0, or -EINVAL with a
 /// message (lower-case, no period) in \p Err.
 int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
                       const std::string &Profn, const std::string &CovMap,
@@ -155,7 +170,11 @@ int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err);
 /// readable raw profile (names found before the damage are kept).
 int readProfRawObjectNames(const std::string &Bytes,
                            std::vector<std::string> &Names, std::string &Err);
-/// Same, ignoring errors.
+/// The version fields (with their variant flags) of the raw profiles
+/// concatenated in \p Bytes, in file order; errors as above.
+int readProfRawVersions(const std::string &Bytes,
+                        std::vector<uint64_t> &Versions, std::string &Err);
+/// Same as readProfRawObjectNames, ignoring errors.
 std::vector<std::string> readProfRawObjectNames(const std::string &Bytes);
 
 } // namespace bpfcov

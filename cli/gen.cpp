@@ -283,12 +283,19 @@ void printJson(const std::string &Path,
               jsonString(Path).c_str(), NL, I1, Sp);
   for (size_t I = 0; I < Results.size(); ++I) {
     const ObjectResult &R = Results[I];
+    // Bool counters: "bool": true and "hit" (counters that ran) for "total".
+    std::string Kind = R.Summary.ByteCounters
+                           ? std::string(",") + NL + I3 + "\"bool\":" + Sp +
+                                 "true"
+                           : std::string();
     std::printf("%s%s%s{%s%s\"name\":%s%s,%s%s\"functions\":%s%" PRIu64
-                ",%s%s\"counters\":%s%" PRIu64 ",%s%s\"total\":%s%" PRIu64
+                ",%s%s\"counters\":%s%" PRIu64 "%s,%s%s\"%s\":%s%" PRIu64
                 "%s%s}",
                 I ? "," : "", NL, I2, NL, I3, Sp, jsonString(R.Name).c_str(),
                 NL, I3, Sp, R.Summary.Functions, NL, I3, Sp, R.Summary.Counters,
-                NL, I3, Sp, R.Summary.Total, NL, I2);
+                Kind.c_str(), NL, I3,
+                R.Summary.ByteCounters ? "hit" : "total", Sp, R.Summary.Total,
+                NL, I2);
   }
   std::printf("%s%s]%s}\n", Results.empty() ? "" : NL,
               Results.empty() ? "" : I1, NL);
@@ -371,6 +378,18 @@ int doGen(int Argc, char **Argv) {
     pDebug(1, "'%s': object '%s', raw version %" PRIu64 ", LLVM %" PRIu64,
            M.Dir.c_str(), In.ObjectName.c_str(), In.Version, In.LLVMMajor);
   }
+  // One file, one kind: llvm-profdata does not keep hit/not-hit bytes and
+  // counts apart, so a mix would read as one meaningless profile.
+  for (const ObjectResult &R : Results)
+    if (R.Summary.ByteCounters != Results.front().Summary.ByteCounters) {
+      const ObjectResult &B = R.Summary.ByteCounters ? R : Results.front();
+      const ObjectResult &C = R.Summary.ByteCounters ? Results.front() : R;
+      pErr("object '%s' has bool (hit/not-hit) counters but object '%s' "
+           "has counts: one profile cannot hold both (nothing written); build "
+           "every object of '%s' with the same --bpfcov-counters",
+           B.Name.c_str(), C.Name.c_str(), O.AppPath.c_str());
+      return 1;
+    }
   if (Results.empty()) {
     const char *Where =
         O.FromDump.empty() ? Pins.Path.c_str() : O.FromDump.c_str();
@@ -421,8 +440,11 @@ int doGen(int Argc, char **Argv) {
     return 0;
   }
   for (const ObjectResult &R : Results)
-    pInfo("object '%s': %" PRIu64 " functions, %" PRIu64
-          " counters, total %" PRIu64,
+    pInfo(R.Summary.ByteCounters
+              ? "object '%s': %" PRIu64 " functions, %" PRIu64
+                " bool counters (hit or not), %" PRIu64 " hit"
+              : "object '%s': %" PRIu64 " functions, %" PRIu64
+                " counters, total %" PRIu64,
           R.Name.c_str(), R.Summary.Functions, R.Summary.Counters,
           R.Summary.Total);
   pInfo("wrote '%s'%s", O.Output.c_str(),

@@ -230,6 +230,26 @@ int readFile(const std::string &Path, std::string &Out) {
   }
 }
 
+/// Replaces the contents of our own temporary \p Path. Returns 0 or -errno.
+int rewriteFile(const std::string &Path, const std::string &Bytes) {
+  int Fd = ::open(Path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+  if (Fd < 0)
+    return -errno;
+  size_t Done = 0;
+  while (Done < Bytes.size()) {
+    ssize_t N = ::write(Fd, Bytes.data() + Done, Bytes.size() - Done);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0) {
+      int Err = N < 0 ? -errno : -EIO;
+      ::close(Fd);
+      return Err;
+    }
+    Done += static_cast<size_t>(N);
+  }
+  return ::close(Fd) == 0 ? 0 : -errno;
+}
+
 bool isEmptyDir(const std::string &Path) {
   DIR *D = ::opendir(Path.c_str());
   if (!D)
@@ -332,6 +352,7 @@ struct Profile {
   std::string Path;
   std::string Bytes;
   uint64_t Version = 0;
+  bool ByteCoverage = false; ///< bool counters (hit/not hit)
 };
 
 int readProfiles(const std::vector<std::string> &Paths,
@@ -353,6 +374,29 @@ int readProfiles(const std::vector<std::string> &Paths,
       pErr("'%s' is not a raw profile (no .profraw magic): give files "
            "written by 'bpfcov gen' or by an instrumented program",
            P.c_str());
+      return -EINVAL;
+    }
+    // Bool (single-byte) counters: every profile in every file, or none.
+    std::vector<uint64_t> Versions;
+    std::string Err;
+    if (readProfRawVersions(Prof.Bytes, Versions, Err) == 0 &&
+        !Versions.empty()) {
+      Prof.ByteCoverage = Versions[0] & ProfRawVariantByteCoverage;
+      for (uint64_t V : Versions)
+        if (bool(V & ProfRawVariantByteCoverage) != Prof.ByteCoverage) {
+          pErr("'%s' holds profiles with bool (hit/not-hit) counters and "
+               "profiles with counts: llvm-profdata cannot merge them; write "
+               "one profile per kind",
+               P.c_str());
+          return -EINVAL;
+        }
+    }
+    if (!Out.empty() && Out[0].ByteCoverage != Prof.ByteCoverage) {
+      const Profile &B = Prof.ByteCoverage ? Prof : Out[0];
+      const Profile &C = Prof.ByteCoverage ? Out[0] : Prof;
+      pErr("'%s' has bool (hit/not-hit) counters but '%s' has counts: "
+           "llvm-profdata cannot merge them; run 'bpfcov out' once per kind",
+           B.Path.c_str(), C.Path.c_str());
       return -EINVAL;
     }
     if (!Out.empty() && Out[0].Version != Prof.Version) {
@@ -566,6 +610,7 @@ struct OutResult {
   const std::vector<std::string> &Objects;
   const LLVMToolPair &Tools;
   uint64_t RawVersion;
+  bool ByteCoverage; ///< the counts are hit (1) / not hit (0)
   const CoverageSummary &Summary;
   bool ReportOnStdout;
 };
@@ -592,6 +637,7 @@ void printResultJson(const OutResult &R) {
                   ",\"llvm_profdata\":" + jsonString(R.Tools.ProfData) +
                   ",\"llvm_cov\":" + jsonString(R.Tools.Cov) +
                   ",\"raw_version\":" + std::to_string(R.RawVersion) +
+                  ",\"counters\":" + (R.ByteCoverage ? "\"bool\"" : "\"counts\"") +
                   ",\"files\":[";
   for (size_t I = 0; I < R.Summary.Files.size(); ++I)
     J += std::string(I ? "," : "") +
@@ -608,6 +654,10 @@ void printResultJson(const OutResult &R) {
 void printResultPlain(const OutResult &R) {
   FILE *Table = R.ReportOnStdout ? stderr : stdout;
   std::fputs(formatSummaryTable(R.Summary).c_str(), Table);
+  if (R.ByteCoverage)
+    std::fputs("Bool counters: every count is hit (1) or not hit (0), never "
+               "how often\n",
+               Table);
   std::fflush(Table);
   if (!R.ReportOnStdout)
     pInfo("%s report written to '%s'", formatName(R.O.Format),
@@ -730,9 +780,14 @@ int runOut(OutArgs &O) {
          IsDir ? "directory" : "file", O.Output.c_str(), std::strerror(-E));
     return 1;
   }
+  bool ByteCoverage = Profiles[0].ByteCoverage;
   if (IsDir) {
-    if (runChecked(showHtmlArgv(Tools.Cov, ProfData, Objects, Report.Path), "",
-                   R))
+    std::vector<std::string> Show =
+        showHtmlArgv(Tools.Cov, ProfData, Objects, Report.Path);
+    // Hit/not hit, shown as 1/0 where llvm-cov can (LLVM 20+).
+    if (ByteCoverage && covHasBinaryCounters(Tools.Cov))
+      Show.push_back("-binary-counters");
+    if (runChecked(Show, "", R))
       return 1;
     if (int E = markReport(Report.Path)) {
       pErr("cannot write '%s' in the report: %s", ReportMarker,
@@ -743,6 +798,18 @@ int runOut(OutArgs &O) {
                                    /*SummaryOnly=*/false),
                         Report.Path, R)) {
     return 1;
+  }
+  // Bool counters: LCOV says hit (1) or not (0), never a sum of regions.
+  if (ByteCoverage && O.Format == ReportFormat::Lcov) {
+    std::string Lcov;
+    int E = readFile(Report.Path, Lcov);
+    if (!E)
+      E = rewriteFile(Report.Path, binaryLcovCounts(Lcov));
+    if (E) {
+      pErr("cannot rewrite the lcov report '%s': %s", Report.Path.c_str(),
+           std::strerror(-E));
+      return 1;
+    }
   }
 
   // STEP 6: the summary.
@@ -805,7 +872,8 @@ int runOut(OutArgs &O) {
     return 1;
   }
 
-  OutResult Res{O, RawPaths, Objects, Tools, RawVersion, Summary, ToStdout};
+  OutResult Res{O,          RawPaths,     Objects, Tools,
+                RawVersion, ByteCoverage, Summary, ToStdout};
   bool Passed = true;
   for (const FailUnder &F : O.FailUnders)
     Passed &= Summary.Totals.Counts[F.Which].percent() >= F.Percent;

@@ -7,16 +7,22 @@
 # in CMAKE_CURRENT_BINARY_DIR, and a target <NAME>_bpf that builds them.
 #
 #   bpfcov_add_bpf_object(NAME raw_enter SOURCE raw_enter.bpf.c
-#                         [SKELETON] [PLAIN] [COUNTERS atomic|plain|percpu]
+#                         [SKELETON] [PLAIN] [COUNTERS atomic|plain|percpu|bool]
 #                         [INCLUDES dir...] [DEFINES X=1...] [DEPENDS file...])
 #
 # COUNTERS defaults to atomic: exact counts when programs run on several CPUs
 # at once (clang's -fprofile-update=atomic; the verifier accepts its adds).
 # percpu: the same atomic adds, on one row of counters per CPU (bpf-cov<percpu>):
 # no cache-line contention between CPUs; bpfcov gen sums the rows.
+# bool (LLVM 19+): one byte per counter, set by a plain store when its region
+# runs (clang -mllvm -enable-single-byte-coverage, bpf-cov<bool>): exact
+# hit/not-hit at any concurrency, no counts.
 # Works in this project and, after `cmake --install`, from any other one
 # with find_package(BPFCov) (BPFCovConfig.cmake sets the tool paths).
 include_guard(GLOBAL)
+
+# The first LLVM whose clang has single-byte coverage (COUNTERS bool).
+set(BPFCOV_BOOL_MIN_LLVM 19)
 
 if(NOT BPFCOV_CLANG)
   foreach(_tool clang opt llc)
@@ -52,9 +58,21 @@ function(bpfcov_add_bpf_object)
   if(NOT A_COUNTERS)
     set(A_COUNTERS atomic)
   endif()
-  if(NOT A_COUNTERS MATCHES "^(atomic|plain|percpu)$")
+  if(NOT A_COUNTERS MATCHES "^(atomic|plain|percpu|bool)$")
     message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): COUNTERS is "
-                        "'${A_COUNTERS}', expected atomic, plain or percpu")
+                        "'${A_COUNTERS}', expected atomic, plain, percpu or bool")
+  endif()
+  if(DEFINED LLVM_VERSION_MAJOR)
+    set(_major ${LLVM_VERSION_MAJOR})
+  else()
+    set(_major ${BPFCOV_LLVM_MAJOR})
+  endif()
+  if(A_COUNTERS STREQUAL bool AND _major LESS BPFCOV_BOOL_MIN_LLVM)
+    message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): COUNTERS bool needs "
+                        "LLVM ${BPFCOV_BOOL_MIN_LLVM} or later (clang's "
+                        "single-byte coverage); bpfcov is built with LLVM "
+                        "${_major}: use atomic, plain or percpu, or build "
+                        "bpfcov with LLVM ${BPFCOV_BOOL_MIN_LLVM}+")
   endif()
   if((A_SKELETON OR A_PLAIN) AND NOT BPFCOV_BPFTOOL AND A_SKELETON)
     message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): SKELETON needs bpftool: "
@@ -95,8 +113,13 @@ function(bpfcov_add_bpf_object)
   set(_covflags -fprofile-instr-generate -fcoverage-mapping)
   set(_pass bpf-cov)
   set(_strip "bpf-cov<strip-initializers-only>")
-  if(NOT A_COUNTERS STREQUAL plain)
+  if(A_COUNTERS MATCHES "^(atomic|percpu)$")
     list(APPEND _covflags -fprofile-update=atomic)
+  endif()
+  if(A_COUNTERS STREQUAL bool)
+    list(APPEND _covflags -mllvm -enable-single-byte-coverage)
+    set(_pass "bpf-cov<bool>")
+    set(_strip "bpf-cov<strip-initializers-only;bool>")
   endif()
   if(A_COUNTERS STREQUAL percpu)
     set(_pass "bpf-cov<percpu>")

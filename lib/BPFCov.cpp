@@ -75,7 +75,7 @@ static cl::opt<std::string> ObjectNameOpt(
              "directory and .bpf.c/.c suffixes)"),
     cl::init(""));
 
-enum CounterMode { CM_Shared, CM_PerCpu };
+enum CounterMode { CM_Shared, CM_PerCpu, CM_Bool };
 static cl::opt<CounterMode> CountersOpt(
     "bpfcov-counters",
     cl::desc("Counter layout in .data.profc (the adds stay as clang wrote "
@@ -83,7 +83,10 @@ static cl::opt<CounterMode> CountersOpt(
     cl::values(clEnumValN(CM_Shared, "shared",
                           "one counter array per function (default)"),
                clEnumValN(CM_PerCpu, "percpu",
-                          "one row of counters per CPU (bpf-cov<percpu>)")),
+                          "one row of counters per CPU (bpf-cov<percpu>)"),
+               clEnumValN(CM_Bool, "bool",
+                          "one byte per counter, hit or not (bpf-cov<bool>; "
+                          "clang -mllvm -enable-single-byte-coverage)")),
     cl::init(CM_Shared));
 
 static cl::opt<unsigned> PerCpuRowsOpt(
@@ -116,9 +119,11 @@ struct FunctionRecord {
 /// InstrLowerer): the module, the debug-info builder and what was collected.
 class BPFCovRewriter {
 public:
-  BPFCovRewriter(Module &M, bool StripInitializersOnly, bool PerCpu)
+  BPFCovRewriter(Module &M, bool StripInitializersOnly, bool PerCpu,
+                 bool Bool)
       : M(M), Ctx(M.getContext()), StripInitializersOnly(StripInitializersOnly),
-        PerCpu(PerCpu || CountersOpt == CM_PerCpu) {}
+        PerCpu(PerCpu || CountersOpt == CM_PerCpu),
+        Bool(Bool || CountersOpt == CM_Bool) {}
 
   /// Runs the whole rewrite; returns true if the module changed.
   bool run();
@@ -130,6 +135,8 @@ private:
   bool PerCpu;              ///< counters in per-CPU rows
   uint64_t Rows = 1;        ///< rows per counter array (PerCpu)
   bool AtomicAdds = false;  ///< counters are bumped with atomicrmw add
+  bool Bool;                ///< bool counters were asked for
+  bool ByteCounters = false; ///< [N x i8] counters (single-byte coverage)
   DICompileUnit *CU = nullptr;
   std::unique_ptr<DIBuilder> DIB;
   std::vector<FunctionRecord> Records;
@@ -156,6 +163,9 @@ private:
   void lowerCounters();
   /// Makes the atomic counter loads that -O2 leaves behind selectable.
   void lowerAtomicCounterReads();
+  /// Sets ByteCounters from the counters' type and checks it against the
+  /// mode asked for (bool needs single-byte coverage and excludes percpu).
+  void checkCounterWidth();
   /// Sets AtomicAdds from the instructions that bump the counters.
   void detectAtomicAdds();
   /// Turns each [N x i64] counter array into [Rows x [N x i64]] and makes
@@ -601,6 +611,33 @@ void BPFCovRewriter::lowerAtomicBitmapUpdates() {
   }
 }
 
+void BPFCovRewriter::checkCounterWidth() {
+  // STEP 2a: single-byte coverage (clang 19+, -mllvm
+  // -enable-single-byte-coverage) gives each counter one byte, 0xFF until
+  // its region runs, which stores 0:
+  //   @__profc_f = private global [3 x i8] c"\FF\FF\FF", ...
+  //   store i8 0, ptr getelementptr inbounds (i8, ptr @__profc_f, i64 2)
+  // The stores keep their form; lowerCounters() places the bytes (with
+  // their 0xFF initializer) and emitCovMap() flags them for gen.
+  unsigned Bytes = 0;
+  for (const FunctionRecord &R : Records)
+    Bytes += cast<ArrayType>(R.Counters->getValueType())
+                 ->getElementType()
+                 ->isIntegerTy(8);
+  if (Bytes && Bytes != Records.size())
+    error("the module mixes one-byte and 64-bit counters: compile all of it "
+          "with the same coverage flags");
+  ByteCounters = Bytes > 0;
+  if (Bool && !ByteCounters && !Records.empty())
+    error("bool counters need clang's single-byte coverage, but the counters "
+          "are 64-bit: compile with -fprofile-instr-generate "
+          "-fcoverage-mapping -mllvm -enable-single-byte-coverage (bpfcov-cc "
+          "--bpfcov-counters=bool does)");
+  if (ByteCounters && PerCpu)
+    error("bool counters (one byte per counter) cannot be per-CPU: a hit is "
+          "a plain store, exact on any number of CPUs; drop percpu");
+}
+
 void BPFCovRewriter::detectAtomicAdds() {
   for (FunctionRecord &R : Records)
     forEachInstructionUser(R.Counters, [&](Instruction *I) {
@@ -911,6 +948,8 @@ void BPFCovRewriter::emitCovMap() {
             Header[I] = CI->getZExtValue();
 
   uint64_t Flags = AtomicAdds ? CovMapFlagAtomic : 0;
+  if (ByteCounters)
+    Flags |= CovMapFlagByteCounters;
   if (PerCpu)
     Flags |= CovMapFlagPerCpu | (uint64_t(Log2_64(Rows))
                                  << CovMapFlagPerCpuRowsShift);
@@ -1009,6 +1048,14 @@ void BPFCovRewriter::emitUses() {
 }
 
 bool BPFCovRewriter::run() {
+#if LLVM_VERSION_MAJOR < BPFCOV_BOOL_MIN_LLVM
+  if (Bool)
+    error("bool counters need LLVM " + Twine(BPFCOV_BOOL_MIN_LLVM) +
+          " or later (clang's single-byte coverage); this libBPFCov.so is "
+          "built with LLVM " + Twine(LLVM_VERSION_MAJOR) +
+          ": build bpfcov with LLVM " + Twine(BPFCOV_BOOL_MIN_LLVM) +
+          "+, or use atomic, plain or percpu counters");
+#endif
   if (!isInstrumented()) {
     LLVM_DEBUG(dbgs() << "bpf-cov: no coverage instrumentation, nothing to do\n");
     return false;
@@ -1028,6 +1075,7 @@ bool BPFCovRewriter::run() {
   stripProfileRuntime();
   if (!collectRecords())
     return true;
+  checkCounterWidth();
   padBitmaps();
   lowerAtomicCounterReads();
   detectAtomicAdds();
@@ -1041,19 +1089,22 @@ bool BPFCovRewriter::run() {
   emitUses();
   DIB->finalize();
   if (!StripInitializersOnly) {
-    cleanUpCounterUpdates(M);
+    if (ByteCounters)
+      alignByteCounterStores(M);
+    if (cleanUpCounterUpdates(M) && ByteCounters)
+      hoistByteCounterStores(M);
     checkJumpRanges(M);
   }
   return true;
 }
 
 bool bpfcov::instrumentBPFCoverage(Module &M, bool StripInitializersOnly,
-                                   bool PerCpu) {
-  return BPFCovRewriter(M, StripInitializersOnly, PerCpu).run();
+                                   bool PerCpu, bool Bool) {
+  return BPFCovRewriter(M, StripInitializersOnly, PerCpu, Bool).run();
 }
 
 PreservedAnalyses bpfcov::BPFCov::run(Module &M, ModuleAnalysisManager &) {
-  return instrumentBPFCoverage(M, StripInitializersOnly, PerCpu)
+  return instrumentBPFCoverage(M, StripInitializersOnly, PerCpu, Bool)
              ? PreservedAnalyses::none()
              : PreservedAnalyses::all();
 }

@@ -36,6 +36,11 @@
 // struct_ops programs (which may not call that helper) and the functions
 // they call use row 0.
 //
+// With bool (LLVM 19+, clang -mllvm -enable-single-byte-coverage) each
+// counter is one byte, 0xFF until its region runs and stores 0: the bytes
+// move to .data.profc like 64-bit counters, the record counts bytes, the
+// covmap flags say so, and each store gets the alignment of its byte.
+//
 // Then (loadable object only) counter updates get an alias scope that all
 // other memory accesses exclude, and EarlyCSE, GVN and SimplifyCFG run again
 // (lib/CleanUp.cpp): the verifier sees the checks and uses of the plain
@@ -47,6 +52,7 @@
 //   opt -load-pass-plugin libBPFCov.so
 //     -passes="bpf-cov<strip-initializers-only>" x.ll -o x.obj.bc
 //   opt -load-pass-plugin libBPFCov.so -passes="bpf-cov<percpu>" x.ll ...
+//   opt -load-pass-plugin libBPFCov.so -passes="bpf-cov<bool>" x.ll ...
 //===----------------------------------------------------------------------===//
 #ifndef BPFCOV_BPFCOV_H
 #define BPFCOV_BPFCOV_H
@@ -59,9 +65,12 @@ namespace bpfcov {
 struct BPFCov : llvm::PassInfoMixin<BPFCov> {
   /// \p StripInitializersOnly keeps the mapping for llvm-cov (.bpf.obj).
   /// \p PerCpu puts the counters in per-CPU rows (also on with
-  /// -bpfcov-counters=percpu).
-  explicit BPFCov(bool StripInitializersOnly = false, bool PerCpu = false)
-      : StripInitializersOnly(StripInitializersOnly), PerCpu(PerCpu) {}
+  /// -bpfcov-counters=percpu). \p Bool requires one-byte counters (also
+  /// on with -bpfcov-counters=bool).
+  explicit BPFCov(bool StripInitializersOnly = false, bool PerCpu = false,
+                  bool Bool = false)
+      : StripInitializersOnly(StripInitializersOnly), PerCpu(PerCpu),
+        Bool(Bool) {}
 
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
 
@@ -71,12 +80,13 @@ struct BPFCov : llvm::PassInfoMixin<BPFCov> {
 
   bool StripInitializersOnly;
   bool PerCpu;
+  bool Bool;
 };
 
 /// The rewrite itself; returns true when \p M changed. Bad input is a
 /// fatal error naming the problem and the fix (no output file is left).
 bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly,
-                           bool PerCpu = false);
+                           bool PerCpu = false, bool Bool = false);
 
 /// Reports bad input and stops: `error: bpf-cov: <Msg>`, exit 1, after
 /// running the interrupt handlers, which remove opt's output file.
@@ -85,6 +95,16 @@ bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly,
 /// Fails with an error naming the function when llc would emit a jump
 /// beyond the 16-bit offset of a BPF jump (lib/JumpCheck.cpp).
 void checkJumpRanges(llvm::Module &M);
+
+/// Gives each store to one-byte counters the alignment its address has in
+/// .data.profc (8-aligned arrays), so llc emits one store where clang
+/// merged several bytes (lib/ByteCounters.cpp); returns true if any changed.
+bool alignByteCounterStores(llvm::Module &M);
+
+/// Runs LICM, which moves the bool-counter stores that run on every loop
+/// iteration out of their loop once cleanUpCounterUpdates() gave them their
+/// alias scope (lib/ByteCounters.cpp).
+void hoistByteCounterStores(llvm::Module &M);
 
 /// Tells LLVM that counter and bitmap updates never alias the program's
 /// memory and re-runs the clean-ups they blocked (lib/CleanUp.cpp); returns

@@ -8,7 +8,7 @@
 // DESCRIPTION:
 //   Plugin glue for the pass in BPFCov.cpp, kept apart from the rewrite:
 //   the new-PM pipeline names `bpf-cov`, `bpf-cov<strip-initializers-only>`,
-//   `bpf-cov<percpu>` and `bpf-cov<strip-initializers-only;percpu>` and, for the seeds' spelling `opt -load libBPFCov.so
+//   `bpf-cov<percpu>`, `bpf-cov<bool>` and `bpf-cov<strip-initializers-only;percpu>` and, for the seeds' spelling `opt -load libBPFCov.so
 //   [-strip-initializers-only] -bpf-cov`, a legacy-PM wrapper.
 //
 // USAGE:
@@ -61,11 +61,12 @@ llvm::PassPluginLibraryInfo getBPFCovPluginInfo() {
                     MPM.addPass(bpfcov::BPFCov(StripInitializersOnlyOpt));
                     return true;
                   }
-                  // bpf-cov<strip-initializers-only;percpu>, in any order.
+                  // bpf-cov<strip-initializers-only;percpu|bool>, any order.
                   if (!Name.consume_front("bpf-cov<") ||
                       !Name.consume_back(">"))
                     return false;
-                  bool Strip = StripInitializersOnlyOpt, PerCpu = false;
+                  bool Strip = StripInitializersOnlyOpt, PerCpu = false,
+                       Bool = false;
                   SmallVector<StringRef, 2> Params;
                   Name.split(Params, ';');
                   for (StringRef P : Params) {
@@ -73,10 +74,12 @@ llvm::PassPluginLibraryInfo getBPFCovPluginInfo() {
                       Strip = true;
                     else if (P == "percpu")
                       PerCpu = true;
+                    else if (P == "bool")
+                      Bool = true;
                     else
                       return false;
                   }
-                  MPM.addPass(bpfcov::BPFCov(Strip, PerCpu));
+                  MPM.addPass(bpfcov::BPFCov(Strip, PerCpu, Bool));
                   return true;
                 });
           }};

@@ -71,7 +71,7 @@ enum DataField : unsigned {
   DF_NameRef = 0,       ///< MD5 of the PGO function name
   DF_FuncHash,          ///< CFG hash
   DF_CountersOffset,    ///< byte offset of the function's counters in profc
-  DF_NumCounters,       ///< number of u64 counters
+  DF_NumCounters,       ///< number of counters (u64, or bytes: bool)
   DF_BitmapOffset,      ///< byte offset of MC/DC bitmap bytes (0 if none)
   DF_NumBitmapBytes,    ///< number of MC/DC bitmap bytes
   NumDataFields
@@ -125,6 +125,11 @@ inline constexpr uint64_t CovMapFlagNamesCompressed = 2;
 /// bitmaps stay shared.
 inline constexpr uint64_t CovMapFlagPerCpu = 4;
 inline constexpr unsigned CovMapFlagPerCpuRowsShift = 8;
+/// Bool counters (bpf-cov<bool>, clang's single-byte coverage, LLVM 19+):
+/// each counter is one byte, 0xFF until its region ran, then 0;
+/// DF_NumCounters counts bytes and each function's bytes start 8-aligned.
+/// gen writes a raw profile with VARIANT_MASK_BYTE_COVERAGE.
+inline constexpr uint64_t CovMapFlagByteCounters = 8;
 inline constexpr uint64_t MaxPerCpuRows = 4096;
 /// Per-CPU rows hold a multiple of this many u64 (64 bytes).
 inline constexpr uint64_t PerCpuRowAlign = 8;

@@ -521,3 +521,13 @@ TEST(LLVMToolsSummary, FailUnder) {
 }
 
 } // namespace
+
+TEST(BinaryLcov, ClampsCountsToOne) {
+  EXPECT_EQ("SF:a.h\nFN:3,f\nFNDA:1,f\nFNDA:0,g\nDA:3,1\nDA:4,0\nDA:5,1\n"
+            "BRDA:3,0,0,1\nBRDA:3,0,1,-\nBRDA:3,0,2,0\nLH:2\nend_of_record\n",
+            binaryLcovCounts("SF:a.h\nFN:3,f\nFNDA:7,f\nFNDA:0,g\nDA:3,2\n"
+                             "DA:4,0\nDA:5,1\nBRDA:3,0,0,12\nBRDA:3,0,1,-\n"
+                             "BRDA:3,0,2,0\nLH:2\nend_of_record\n"));
+  EXPECT_EQ("DA:1,1", binaryLcovCounts("DA:1,100"));
+  EXPECT_EQ("", binaryLcovCounts(""));
+}

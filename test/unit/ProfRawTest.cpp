@@ -834,3 +834,105 @@ TEST(ProfRawLLVM, ProfdataReadsBitmapBytes) {
   if (!Tested)
     GTEST_SKIP() << "no LLVM 19+ installed";
 }
+
+//===-- Bool counters (CovMapFlagByteCounters) ----------------------------===//
+
+namespace {
+/// The maps of a bool-counter object: alpha has 3 counter bytes at 0 (hit,
+/// not hit, hit), beta 1 at 8 (hit); profc ends after beta's byte, as the
+/// section does.
+Maps boolMaps() {
+  Maps M;
+  M.Profc = std::string("\x00\xff\x00\xff\xff\xff\xff\xff\x00", 9);
+  uint64_t Records[2][NumDataFields] = {{AlphaRef, 0x1111, 0, 3, 0, 0},
+                                        {BetaRef, 0x2222, 8, 1, 0, 0}};
+  for (auto &R : Records)
+    for (unsigned F = 0; F < NumDataFields; ++F)
+      putU64(M.Profd, M.Profd.size(), R[F]);
+  M.Profn = namesBlob();
+  M.CovMap = covMap(10, "obj");
+  putU64(M.CovMap, CovMapFieldOffset[CF_Flags], CovMapFlagByteCounters);
+  return M;
+}
+} // namespace
+
+TEST(ProfRawParse, BoolCounters) {
+  Maps M = boolMaps();
+  ProfRawInput In;
+  std::string Err;
+  ASSERT_EQ(0, parse(M, In, Err)) << Err;
+  EXPECT_TRUE(In.ByteCounters);
+  EXPECT_EQ((std::vector<uint64_t>{1, 0, 1, 1}), In.Counters);
+  ProfRawSummary S = summarize(In);
+  EXPECT_TRUE(S.ByteCounters);
+  EXPECT_EQ(4u, S.Counters);
+  EXPECT_EQ(3u, S.Total); // hit ones
+
+  // The raw profile: the byte-coverage variant flag, one byte per counter
+  // (0 = hit), padding to 8, byte counter pointers.
+  std::string Out = write(In);
+  EXPECT_EQ(10u | ProfRawVariantByteCoverage, le64(Out, 8));
+  EXPECT_EQ(4u, le64(Out, 40)); // NumCounters
+  EXPECT_EQ(4u, le64(Out, 48)); // PaddingBytesAfterCounters
+  const size_t Data = 128 + 16; // header, binary id "obj"
+  EXPECT_EQ(128u, le64(Out, Data + 16));          // alpha: CountersDelta + 0
+  EXPECT_EQ(128u - 64 + 3, le64(Out, Data + 64 + 16)); // beta: byte 3
+  EXPECT_EQ("00 ff 00 00 00 00 00 00", hexBytes(Out.substr(Data + 128, 8)));
+  std::vector<uint64_t> Versions;
+  ASSERT_EQ(0, readProfRawVersions(Out + write(twoFunctions(10)), Versions,
+                                   Err))
+      << Err;
+  EXPECT_EQ((std::vector<uint64_t>{10u | ProfRawVariantByteCoverage, 10u}),
+            Versions);
+  std::vector<std::string> Names;
+  ASSERT_EQ(0, readProfRawObjectNames(Out, Names, Err)) << Err;
+  EXPECT_EQ(std::vector<std::string>{"obj"}, Names);
+
+  // Bool counters are never per-CPU, and need raw version 10.
+  putU64(M.CovMap, CovMapFieldOffset[CF_Flags],
+         CovMapFlagByteCounters | CovMapFlagPerCpu);
+  EXPECT_EQ(-EINVAL, parse(M, In, Err));
+  EXPECT_EQ("covmap flags 0xc and raw version 10 do not go together: bool "
+            "counters are never per-CPU and need raw version 10 or later "
+            "(LLVM 19+)",
+            Err);
+  // beta's byte beyond profc.
+  M = boolMaps();
+  M.Profc.pop_back();
+  EXPECT_EQ(-EINVAL, parse(M, In, Err));
+  EXPECT_EQ("counters of function 1 (name ref 0xb29e921bb0ca7b98) (1 at byte "
+            "8) lie outside profc (8 bytes)",
+            Err);
+}
+
+/// llvm-profdata 19+ reads the bytes as counts of 1 (hit) and 0.
+TEST(ProfRawLLVM, ProfdataReadsBoolCounters) {
+  int Tested = 0;
+  for (int N : {19, 20, 21, 22}) {
+    std::string Bin = "/usr/lib/llvm-" + std::to_string(N) + "/bin";
+    if (llvmMajor(Bin) != N)
+      continue;
+    SCOPED_TRACE(Bin);
+    Maps M = boolMaps();
+    ProfRawInput In;
+    std::string Err;
+    ASSERT_EQ(0, parse(M, In, Err)) << Err;
+    TempFile Raw(write(In));
+    int Status;
+    std::string Out =
+        run("'" + Bin + "/llvm-profdata' merge --text -o - '" + Raw.Path + "'",
+            Status);
+    EXPECT_EQ(0, Status) << Out;
+    EXPECT_NE(std::string::npos, Out.find(":single_byte_coverage\n")) << Out;
+    EXPECT_NE(std::string::npos, Out.find("alpha\n# Func Hash:\n4369\n"
+                                          "# Num Counters:\n3\n"
+                                          "# Counter Values:\n1\n0\n1\n"))
+        << Out;
+    EXPECT_NE(std::string::npos, Out.find("beta\n# Func Hash:\n8738\n"
+                                          "# Num Counters:\n1\n"
+                                          "# Counter Values:\n1\n"))
+        << Out;
+    ++Tested;
+  }
+  EXPECT_GE(Tested, 1);
+}
