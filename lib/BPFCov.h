@@ -106,6 +106,11 @@ bool alignByteCounterStores(llvm::Module &M);
 /// alias scope (lib/ByteCounters.cpp).
 void hoistByteCounterStores(llvm::Module &M);
 
+/// Runs \p FPM on \p Fns with the default analyses (alias analyses
+/// including scoped noalias) and the BPF target's TTI (lib/CleanUp.cpp).
+void runFunctionPasses(llvm::Module &M, llvm::FunctionPassManager &FPM,
+                       llvm::ArrayRef<llvm::Function *> Fns);
+
 /// Tells LLVM that counter and bitmap updates never alias the program's
 /// memory and re-runs the clean-ups they blocked (lib/CleanUp.cpp); returns
 /// true when \p M changed.

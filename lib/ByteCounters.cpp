@@ -27,7 +27,6 @@
 // USAGE: called by the bpf-cov pass (bool counters, loadable object only).
 //===----------------------------------------------------------------------===//
 #include "BPFCov.h"
-#include "Compat.h"
 #include "bpfcov/Names.h"
 
 #include "llvm/ADT/Statistic.h"
@@ -35,8 +34,7 @@
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Operator.h"
-#include "llvm/Passes/PassBuilder.h"
-#include "llvm/Target/TargetMachine.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/Transforms/Scalar/LICM.h"
 #include "llvm/Transforms/Scalar/LoopPassManager.h"
 
@@ -45,6 +43,15 @@ using namespace llvm;
 #define DEBUG_TYPE "bpf-cov"
 
 STATISTIC(NumAlignedStores, "Number of byte-counter stores given their alignment");
+
+#if LLVM_VERSION_MAJOR >= BPFCOV_BOOL_MIN_LLVM
+/// True if \p SI stores into .data.profc.
+static bool isByteCounterStore(const StoreInst *SI) {
+  const auto *GV =
+      dyn_cast<GlobalVariable>(getUnderlyingObject(SI->getPointerOperand()));
+  return GV && GV->getSection() == bpfcov::CountersSection;
+}
+#endif
 
 bool bpfcov::alignByteCounterStores(Module &M) {
   const DataLayout &DL = M.getDataLayout();
@@ -74,23 +81,23 @@ bool bpfcov::alignByteCounterStores(Module &M) {
 
 void bpfcov::hoistByteCounterStores(Module &M) {
 #if LLVM_VERSION_MAJOR >= BPFCOV_BOOL_MIN_LLVM // no bool counters before
-  std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(M);
-  PassBuilder PB(TM.get());
-  LoopAnalysisManager LAM;
-  FunctionAnalysisManager FAM;
-  CGSCCAnalysisManager CGAM;
-  ModuleAnalysisManager MAM;
-  PB.registerModuleAnalyses(MAM);
-  PB.registerCGSCCAnalyses(CGAM);
-  PB.registerFunctionAnalyses(FAM);
-  PB.registerLoopAnalyses(LAM);
-  PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
+  // A store of the constant 0 keeps no counter value in a register: it
+  // need not be volatile (which would pin it in the loop).
+  SmallVector<Function *, 16> Fns;
+  for (Function &F : M) {
+    if (F.isDeclaration() || F.hasOptNone())
+      continue;
+    Fns.push_back(&F);
+    for (Instruction &I : instructions(F))
+      if (auto *SI = dyn_cast<StoreInst>(&I))
+        if (SI->isVolatile() && isa<Constant>(SI->getValueOperand()) &&
+            isByteCounterStore(SI))
+          SI->setVolatile(false);
+  }
   FunctionPassManager FPM;
   FPM.addPass(createFunctionToLoopPassAdaptor(LICMPass(LICMOptions()),
                                               /*UseMemorySSA=*/true));
-  for (Function &F : M)
-    if (!F.isDeclaration() && !F.hasOptNone())
-      FPM.run(F, FAM);
+  runFunctionPasses(M, FPM, Fns);
 #else
   (void)M;
 #endif

@@ -130,6 +130,16 @@ bool bpfcov::cleanUpCounterUpdates(Module &M) {
 
   // STEP 8b: the clean-ups, with the default alias analyses (which include
   // scoped noalias) and the BPF target's TTI.
+  FunctionPassManager FPM;
+  FPM.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));
+  FPM.addPass(GVNPass());
+  FPM.addPass(SimplifyCFGPass());
+  runFunctionPasses(M, FPM, Work);
+  return true;
+}
+
+void bpfcov::runFunctionPasses(Module &M, FunctionPassManager &FPM,
+                               ArrayRef<Function *> Fns) {
   std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(M);
   PassBuilder PB(TM.get());
   LoopAnalysisManager LAM;
@@ -141,11 +151,6 @@ bool bpfcov::cleanUpCounterUpdates(Module &M) {
   PB.registerFunctionAnalyses(FAM);
   PB.registerLoopAnalyses(LAM);
   PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
-  FunctionPassManager FPM;
-  FPM.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));
-  FPM.addPass(GVNPass());
-  FPM.addPass(SimplifyCFGPass());
-  for (Function *F : Work)
+  for (Function *F : Fns)
     FPM.run(*F, FAM);
-  return true;
 }

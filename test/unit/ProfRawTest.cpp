@@ -331,6 +331,17 @@ int llvmMajor(const std::string &Bin) {
              : 0;
 }
 
+/// The bin directories of the installed LLVMs 19 to 22 (raw version 10).
+std::vector<std::string> llvmBins19Plus() {
+  std::vector<std::string> Bins;
+  for (int N : {19, 20, 21, 22}) {
+    std::string Bin = "/usr/lib/llvm-" + std::to_string(N) + "/bin";
+    if (llvmMajor(Bin) == N)
+      Bins.push_back(Bin);
+  }
+  return Bins;
+}
+
 struct TempFile {
   std::string Path;
   explicit TempFile(const std::string &Bytes) {
@@ -811,10 +822,7 @@ TEST(ProfRawLLVM, ProfdataShowsExactCounts) {
 /// The MC/DC bitmap bytes reach llvm-profdata (LLVM 19+: text output).
 TEST(ProfRawLLVM, ProfdataReadsBitmapBytes) {
   int Tested = 0;
-  for (int N : {19, 20, 21, 22}) {
-    std::string Bin = "/usr/lib/llvm-" + std::to_string(N) + "/bin";
-    if (llvmMajor(Bin) != N)
-      continue;
+  for (const std::string &Bin : llvmBins19Plus()) {
     SCOPED_TRACE(Bin);
     TempFile Raw(write(twoFunctionsMCDC()));
     int Status;
@@ -908,10 +916,7 @@ TEST(ProfRawParse, BoolCounters) {
 /// llvm-profdata 19+ reads the bytes as counts of 1 (hit) and 0.
 TEST(ProfRawLLVM, ProfdataReadsBoolCounters) {
   int Tested = 0;
-  for (int N : {19, 20, 21, 22}) {
-    std::string Bin = "/usr/lib/llvm-" + std::to_string(N) + "/bin";
-    if (llvmMajor(Bin) != N)
-      continue;
+  for (const std::string &Bin : llvmBins19Plus()) {
     SCOPED_TRACE(Bin);
     Maps M = boolMaps();
     ProfRawInput In;
