@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 # Two `bpfcov run` of the same app started together (issue 10), TRIES times.
-# Each runner's start and end are measured; the test requires that they
+# Both are released together and each one's end is measured; the test requires that they
 # overlapped for more than half of the shorter one's life, so the lock, not
 # luck, kept them apart. Prints one line per try for FileCheck.
 #
@@ -28,8 +28,16 @@ for attempt in range(1, int(tries) + 1):
         errs.append(err)
         argv = bpfcov + ["--bpffs=" + bpffs, "run",
             loader, "--ready=" + ready, "--wait", obj]
-        starts.append(time.monotonic())
-        procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err))
+        # Each waits on its stdin, so that both are released at one instant:
+        # the time one fork and exec takes on a loaded machine is no one's life.
+        procs.append(subprocess.Popen(["sh", "-c", 'read _ && exec "$@"', "sh"] + argv,
+                                      stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                      stderr=err))
+    release = time.monotonic()
+    for p in procs:
+        p.stdin.write(b"go\n")
+        p.stdin.close()
+    starts = [release, release]
     # The loser ends on its own; the winner waits for SIGINT.
     deadline = time.monotonic() + 30
     loser = None
