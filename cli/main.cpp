@@ -140,11 +140,13 @@ const Cmd Cmds[] = {
 const char RootDoc[] =
     "bpfcov -- source-based code coverage for eBPF programs\v"
     "Commands:\n"
-    "  run   run APP, pinning the coverage maps of every instrumented BPF\n"
-    "        object it loads under <bpffs>/cov/<app>/<object>/\n"
-    "  gen   write the pinned maps of APP as a .profraw for llvm-profdata\n"
-    "  out   turn .profraw files into HTML, JSON or LCOV reports\n"
-    "  help  show this help\n"
+    "  run     run APP, pinning the coverage maps of every instrumented BPF\n"
+    "          object it loads under <bpffs>/cov/<app>/<object>/\n"
+    "  gen     write the pinned maps of APP as a .profraw for llvm-profdata\n"
+    "  out     turn .profraw files into HTML, JSON or LCOV reports\n"
+    "  verify  load each program of instrumented objects and of their plain\n"
+    "          twins: accepted or why not, verifier work, and the ratio\n"
+    "  help    show this help\n"
     "\n"
     "Run 'bpfcov COMMAND --help' for the options of each command.";
 
