@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A length checked, then read again from the map value for a helper's size
-// (kprobe tools copying t->size bytes). Plain, LLVM reuses the checked
+// (kprobe tools copying t->size bytes; test/e2e/verifier-bounded-length.test
+// loads it, test/pass/counters-noalias.test checks its IR). Plain, LLVM reuses the checked
 // register; instrumented, the counter update of the `if` body sits between
 // check and use and, if it may alias the map value, the length is loaded
 // again, unbounded: "R2 unbounded memory access, use 'var &= const' or
