@@ -6,7 +6,8 @@
 // maps themselves are pinned by run.cpp and read by gen.cpp.
 //===----------------------------------------------------------------------===//
 #include "Pins.h"
-#include "main.h"
+
+#include "Diag.h"
 
 #include "bpfcov/Names.h"
 
@@ -23,6 +24,10 @@
 #include <unistd.h>
 
 namespace bpfcov {
+
+std::string bpffsRoot() {
+  return Globals.Bpffs.empty() ? std::string(DefaultBpffs) : Globals.Bpffs;
+}
 
 std::string pinComponent(std::string Name) {
   for (char &C : Name)

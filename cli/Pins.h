@@ -25,6 +25,8 @@ std::string pinComponent(std::string Name);
 /// `./cov/raw_enter` -> `raw_enter`, `./app.v2` -> `app_v2` (pinComponent);
 /// "" when the path has no base name ("/").
 std::string appName(const std::string &AppPath);
+/// The bpffs mount point to use (--bpffs or /sys/fs/bpf).
+std::string bpffsRoot();
 /// <bpffs>/cov/<app>
 std::string appPinDir(const std::string &App);
 /// True if \p Path is on a bpffs mount.

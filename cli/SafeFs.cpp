@@ -5,7 +5,8 @@
 // See SafeFs.h. Used by run and gen (the pin tree), gen and out (outputs).
 //===----------------------------------------------------------------------===//
 #include "SafeFs.h"
-#include "main.h"
+
+#include "Diag.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -11,9 +11,11 @@
 //
 // USAGE: sudo bpfcov gen [--unpin] [-o PATH] ./app    # writes ./app.profraw
 //===----------------------------------------------------------------------===//
+#include "Commands.h"
+#include "Diag.h"
+#include "Json.h"
 #include "Pins.h"
 #include "ProfRaw.h"
-#include "main.h"
 
 #include "bpfcov/Names.h"
 

@@ -11,111 +11,14 @@
 //   sudo bpfcov gen --unpin ./app
 //   bpfcov out -f html -o report ./app.profraw
 //===----------------------------------------------------------------------===//
-#include "main.h"
-
-#include "bpfcov/Names.h"
+#include "Commands.h"
+#include "Diag.h"
 
 #include <argp.h>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
-
-namespace bpfcov {
-
-GlobalOptions Globals;
-
-/// \p S with control characters escaped (\e -> "\x1b"), so that names
-/// from objects, pins or paths cannot drive the terminal. A newline (from a
-/// tool's multi-line error) starts an indented line: never one that looks
-/// like a message of its own.
-std::string escapeControls(const std::string &S) {
-  std::string Out;
-  for (unsigned char C : S) {
-    if (C == '\n') {
-      Out += "\n  ";
-    } else if (C < 0x20 || C == 0x7f) {
-      char Buf[8];
-      std::snprintf(Buf, sizeof(Buf), "\\x%02x", C);
-      Out += Buf;
-    } else {
-      Out += static_cast<char>(C);
-    }
-  }
-  return Out;
-}
-
-static void vprint(const char *Prefix, const char *Fmt, va_list Ap) {
-  va_list Copy;
-  va_copy(Copy, Ap);
-  int Len = std::vsnprintf(nullptr, 0, Fmt, Copy);
-  va_end(Copy);
-  std::string Msg(Len > 0 ? static_cast<size_t>(Len) : 0, '\0');
-  if (Len > 0)
-    std::vsnprintf(Msg.data(), Msg.size() + 1, Fmt, Ap);
-  std::fprintf(stderr, "%s%s\n", Prefix, escapeControls(Msg).c_str());
-}
-
-void pErr(const char *Fmt, ...) {
-  va_list Ap;
-  va_start(Ap, Fmt);
-  if (Globals.Json) {
-    char Buf[4096];
-    std::vsnprintf(Buf, sizeof(Buf), Fmt, Ap);
-    std::printf("{\"error\":%s}\n", jsonString(Buf).c_str());
-    std::fflush(stdout);
-  } else {
-    vprint("Error: ", Fmt, Ap);
-  }
-  va_end(Ap);
-}
-
-void pInfo(const char *Fmt, ...) {
-  if (Globals.Json)
-    return;
-  va_list Ap;
-  va_start(Ap, Fmt);
-  vprint("", Fmt, Ap);
-  va_end(Ap);
-}
-
-void pDebug(int Level, const char *Fmt, ...) {
-  if (Globals.Json || Globals.Verbose < Level)
-    return;
-  va_list Ap;
-  va_start(Ap, Fmt);
-  vprint("debug: ", Fmt, Ap);
-  va_end(Ap);
-}
-
-std::string jsonString(const std::string &S) {
-  std::string Out = "\"";
-  for (unsigned char C : S) {
-    switch (C) {
-    case '"': Out += "\\\""; break;
-    case '\\': Out += "\\\\"; break;
-    case '\n': Out += "\\n"; break;
-    case '\t': Out += "\\t"; break;
-    case '\r': Out += "\\r"; break;
-    default:
-      if (C < 0x20) {
-        char Buf[8];
-        std::snprintf(Buf, sizeof(Buf), "\\u%04x", C);
-        Out += Buf;
-      } else {
-        Out += static_cast<char>(C);
-      }
-    }
-  }
-  return Out + "\"";
-}
-
-std::string bpffsRoot() {
-  return Globals.Bpffs.empty() ? std::string(DefaultBpffs) : Globals.Bpffs;
-}
-
-} // namespace bpfcov
 
 using namespace bpfcov;
 

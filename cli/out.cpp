@@ -10,10 +10,12 @@
 //
 // USAGE: bpfcov out -f html -o report ./app.profraw
 //===----------------------------------------------------------------------===//
+#include "Commands.h"
+#include "Diag.h"
+#include "Json.h"
 #include "LLVMTools.h"
 #include "ProfRaw.h"
 #include "SafeFs.h"
-#include "main.h"
 
 #include <argp.h>
 #include <cerrno>

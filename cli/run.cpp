@@ -13,10 +13,12 @@
 //
 // USAGE: sudo bpfcov run [--trace=auto|preload|ptrace] ./app [ARGS...]
 //===----------------------------------------------------------------------===//
+#include "Commands.h"
+#include "Diag.h"
+#include "Json.h"
 #include "Pins.h"
 #include "PreloadProtocol.h"
 #include "SafeFs.h"
-#include "main.h"
 
 #include "bpfcov/Names.h"
 

@@ -14,7 +14,9 @@
 // USAGE: sudo bpfcov verify build/x.bpf.o     # twin: build/plain/x.bpf.o
 //        sudo bpfcov -j verify --plain-dir=DIR a.bpf.o b.bpf.o
 //===----------------------------------------------------------------------===//
-#include "main.h"
+#include "Commands.h"
+#include "Diag.h"
+#include "Json.h"
 
 #include <argp.h>
 #include <bpf/libbpf.h>
