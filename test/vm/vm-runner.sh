@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Tests of scripts/vm (run once by scripts/test, on the host): the command's
 # output and exit status come back, the guest is Debian's 6.1 kernel with
-# the file systems the kernel tests need, the cwd is kept, --rw shares are
-# written through and everything else is dropped, and a guest that hangs or
-# panics fails with the reason and the serial log instead of hanging.
+# the file systems the kernel tests need and loads modules on demand, the
+# cwd is kept, --rw shares are written through and everything else is
+# dropped, and a guest that hangs or panics fails with the reason and the
+# serial log instead of hanging.
 # Prints one line per check and `vm runner: N passed, N failed, 0 skipped`.
 # USAGE (as root): test/vm/vm-runner.sh
 set -uo pipefail
@@ -19,7 +20,8 @@ t=$(mktemp -d) && trap 'rm -rf "$t"' EXIT
 abi=$($vm --print-kernel | cut -d' ' -f1)
 mkdir -p "$t/rw" "$t/ro"
 
-# One boot: output, status, kernel, file systems, cwd, shares.
+# One boot: output, status, kernel, file systems, modules loaded on demand,
+# cwd, shares.
 export BPFCOV_VM_TEST=passed-through
 (cd "$t" && "$OLDPWD/$vm" --rw "$t/rw" --env BPFCOV_VM_TEST -- bash -c '
   echo "out"; echo "err" >&2
@@ -27,6 +29,8 @@ export BPFCOV_VM_TEST=passed-through
   pwd
   stat -f -c %T /sys/fs/bpf /sys/kernel/tracing /sys/kernel/debug /sys/kernel/security | tr "\n" " "; echo
   grep -o bpf /sys/kernel/security/lsm
+  ip link add bpfcov0 type veth peer name bpfcov1 && tc qdisc add dev bpfcov1 clsact &&
+    echo "veth and clsact autoloaded"
   echo "$BPFCOV_VM_TEST"
   echo kept >rw/file; echo dropped >ro/file
   exit 3' >"$t/out" 2>"$t/err") </dev/null
@@ -37,6 +41,7 @@ $abi
 $t
 bpf_fs tracefs debugfs securityfs 
 bpf
+veth and clsact autoloaded
 passed-through" "$(cat "$t/out")"
 check "stderr names the kernel and the accelerator" 1 \
   "$(grep -cE "^vm: Linux $abi \(.*\), (kvm|tcg), 2 CPUs, 4096 MiB$" "$t/err")"
