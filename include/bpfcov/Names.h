@@ -44,7 +44,12 @@ inline constexpr const char NamesPin[] = "profn";
 inline constexpr const char CovMapPin[] = "covmap";
 
 /// The four coverage maps of one object, in the order run/gen use them.
-enum CoverageMapSlot : unsigned { MS_Counters = 0, MS_Data, MS_Names, MS_CovMap };
+enum CoverageMapSlot : unsigned {
+  MS_Counters = 0, ///< profc
+  MS_Data,         ///< profd
+  MS_Names,        ///< profn
+  MS_CovMap,       ///< covmap
+};
 struct MapName {
   const char *Section; ///< ELF section == kernel map name
   const char *Pin;     ///< file name under the object's pin directory
