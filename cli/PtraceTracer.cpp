@@ -59,8 +59,6 @@
 
 namespace bpfcov {
 
-namespace {
-
 /// The kernel's struct ptrace_syscall_info (linux/ptrace.h, 5.3+), spelled
 /// out because glibc's <sys/ptrace.h> and <linux/ptrace.h> clash and older
 /// C libraries lack the type.
@@ -91,6 +89,8 @@ static_assert(offsetof(SyscallInfo, Entry) == 24 && sizeof(SyscallInfo) == 88,
 constexpr uint8_t SyscallInfoEntry = 1;
 constexpr uint8_t SyscallInfoExit = 2;
 constexpr uint8_t SyscallInfoSeccomp = 3;
+
+namespace {
 
 /// bpf() commands that stop APP. Each stop costs context switches.
 constexpr uint32_t StoppingCmds[] = {BPFCOV_REPORTED_CMDS};
@@ -234,16 +234,19 @@ void PtraceTracer::syscallInfoFailed(pid_t Tid) {
              Tid, std::strerror(errno));
 }
 
+bool PtraceTracer::getSyscallInfo(pid_t Tid, SyscallInfo &Info) {
+  Info = SyscallInfo{};
+  if (ptrace(PTRACE_GET_SYSCALL_INFO, Tid,
+             reinterpret_cast<void *>(sizeof(Info)), &Info) > 0)
+    return true;
+  syscallInfoFailed(Tid);
+  return false;
+}
+
 void PtraceTracer::onSeccompStop(pid_t Tid, Tracee &T) {
-  SyscallInfo Info{};
-  long Size = ptrace(PTRACE_GET_SYSCALL_INFO, Tid,
-                     reinterpret_cast<void *>(sizeof(Info)), &Info);
   T.InBpf = false;
-  if (Size <= 0) {
-    syscallInfoFailed(Tid);
-    return;
-  }
-  if (Info.Op != SyscallInfoSeccomp)
+  SyscallInfo Info;
+  if (!getSyscallInfo(Tid, Info) || Info.Op != SyscallInfoSeccomp)
     return;
   // `int cmd`: the kernel (and the filter) only look at the low 32 bits.
   T.Cmd = static_cast<uint32_t>(Info.Seccomp.Args[0]);
@@ -254,19 +257,14 @@ void PtraceTracer::onSeccompStop(pid_t Tid, Tracee &T) {
 }
 
 void PtraceTracer::onSyscallStop(pid_t Tid, Tracee &T) {
-  SyscallInfo Info{};
-  long Size = ptrace(PTRACE_GET_SYSCALL_INFO, Tid,
-                     reinterpret_cast<void *>(sizeof(Info)), &Info);
+  SyscallInfo Info;
+  bool Known = getSyscallInfo(Tid, Info);
   // Not after a seccomp stop (Linux 4.8+), but should a syscall-entry stop
   // come first, the exit is still to come.
-  if (Size > 0 && Info.Op == SyscallInfoEntry)
+  if (Known && Info.Op == SyscallInfoEntry)
     return;
   T.InBpf = false;
-  if (Size <= 0) {
-    syscallInfoFailed(Tid);
-    return;
-  }
-  if (Info.Op != SyscallInfoExit)
+  if (!Known || Info.Op != SyscallInfoExit)
     return;
   int64_t Ret = Info.Exit.RVal;
   bool Failed = Info.Exit.IsError || Ret < 0;

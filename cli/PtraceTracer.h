@@ -34,6 +34,8 @@ std::vector<sock_filter> bpfSeccompFilter(bool AllCmds);
 /// The AUDIT_ARCH_* value seccomp reports for this build's native syscalls.
 uint32_t nativeAuditArch();
 
+struct SyscallInfo;
+
 /// Sees APP's bpf() calls by stopping it with seccomp and ptrace.
 class PtraceTracer : public Tracer {
 public:
@@ -51,6 +53,8 @@ private:
   };
 
   void resume(pid_t Tid, const Tracee &T, int Sig);
+  /// PTRACE_GET_SYSCALL_INFO of \p Tid; false (reported once) if it fails.
+  bool getSyscallInfo(pid_t Tid, SyscallInfo &Info);
   void syscallInfoFailed(pid_t Tid);
   void onSeccompStop(pid_t Tid, Tracee &T);
   void onSyscallStop(pid_t Tid, Tracee &T);
