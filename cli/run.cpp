@@ -2,14 +2,11 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// Runs APP and sees the bpf() calls of its process tree in one of two modes.
-// Preload (dynamically linked APP): libbpfcov-preload.so in LD_PRELOAD reports
-// map creations, freezes and program loads on a unix socket; other syscalls
-// cost nothing. Ptrace (static or setuid APP, --trace=ptrace): a seccomp filter
-// stops APP on those bpf() commands only, decoded with PTRACE_GET_SYSCALL_INFO
-// (no per-architecture register code). Both feed onBpfResult(): coverage maps
-// (Names.h) are grouped per object (BTF id) and pinned under
-// <bpffs>/cov/<app>/<object>/ once .rodata.covmap holds bpfcov's magic.
+// Runs APP and pins the coverage maps of the instrumented BPF objects its
+// process tree loads, under <bpffs>/cov/<app>/<object>/. This file is the
+// entry: options, the app's locked pin directory and earlier pins, then one
+// Tracer (TraceChoice.h picks PreloadServer or PtraceTracer) feeding one
+// MapCollector, and the result (plain text or one JSON value).
 //
 // USAGE: sudo bpfcov run [--trace=auto|preload|ptrace] ./app [ARGS...]
 //===----------------------------------------------------------------------===//
