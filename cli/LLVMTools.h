@@ -141,25 +141,6 @@ std::vector<std::string> exportArgv(const std::string &Cov, ReportFormat F,
                                     const std::vector<std::string> &Objects,
                                     bool SummaryOnly);
 
-//===-- Spawning ----------------------------------------------------------===//
-
-/// How a tool ended and what it said.
-struct ToolResult {
-  int Status = -1;    ///< exit code, or 128 + signal
-  std::string Stdout; ///< captured when no StdoutPath was given
-  std::string Stderr; ///< always captured
-};
-
-/// Runs Argv[0] (a path; no PATH search) with stdin from /dev/null, stdout
-/// into \p StdoutPath (created or truncated) or captured when it is empty,
-/// stderr captured. Returns 0 when the tool ran (whatever its status), or a
-/// negative errno when it could not be started.
-int runTool(const std::vector<std::string> &Argv, const std::string &StdoutPath,
-            ToolResult &R);
-
-/// `a b 'c d'`: an argv as a shell would need it, for messages.
-std::string shellJoin(const std::vector<std::string> &Argv);
-
 //===-- Coverage summary --------------------------------------------------===//
 
 enum Metric : unsigned {

@@ -9,6 +9,7 @@
 // USAGE: build-*/test/unit/bpfcov_unit_tests --gtest_filter='LLVMTools*'
 //===----------------------------------------------------------------------===//
 #include "LLVMTools.h"
+#include "Sys.h"
 
 #include <gtest/gtest.h>
 
