@@ -91,12 +91,6 @@ int printHelp(const Subcommand &Cmd, HelpRequest H) {
   return 0;
 }
 
-std::string vformat(const char *Fmt, va_list Ap) {
-  char Buf[1024];
-  std::vsnprintf(Buf, sizeof(Buf), Fmt, Ap);
-  return Buf;
-}
-
 } // namespace
 
 int parseSubcommand(const Subcommand &Cmd, int Argc, char **Argv,
@@ -129,7 +123,7 @@ int parseSubcommand(const Subcommand &Cmd, int Argc, char **Argv,
 int argsError(argp_state *, const char *Fmt, ...) {
   va_list Ap;
   va_start(Ap, Fmt);
-  std::string Msg = vformat(Fmt, Ap);
+  std::string Msg = vstrFormat(Fmt, Ap);
   va_end(Ap);
   pErr("%s", Msg.c_str());
   Current.Reported = true;
@@ -139,7 +133,7 @@ int argsError(argp_state *, const char *Fmt, ...) {
 int argsUsageError(argp_state *State, const char *Fmt, ...) {
   va_list Ap;
   va_start(Ap, Fmt);
-  std::string Msg = vformat(Fmt, Ap);
+  std::string Msg = vstrFormat(Fmt, Ap);
   va_end(Ap);
   if (!Globals.Json)
     argp_error(State, "%s", Msg.c_str()); // exits 1

@@ -16,6 +16,7 @@
 #include "Diag.h"
 #include "Json.h"
 #include "Pins.h"
+#include "CoverageMaps.h"
 #include "ProfRaw.h"
 #include "Sys.h"
 
@@ -50,13 +51,16 @@ struct GenOptions {
 
 enum : int { OptFromDump = 0x100 };
 
-const char GenDoc[] =
+/// The help text around the raw versions bpfcov writes (ProfRaw's table).
+const char GenDocHead[] =
     "Write the coverage counters of APP as a raw profile for llvm-profdata."
     "\v"
     "Reads <bpffs>/cov/<app>/<object>/{profc,profd,profn,covmap}, pinned by\n"
     "'bpfcov run APP', where <app> is the base name of APP; works while APP\n"
     "still runs. Each object becomes one raw profile of the version the LLVM\n"
-    "that built it reads (8 for LLVM 14-17, 10 for LLVM 19-22), all\n"
+    "that built it reads (";
+const char GenDocTail[] =
+    "), all\n"
     "concatenated in one file; llvm-profdata merge reads them all. The\n"
     "output is replaced atomically: on failure it is left as it was.\n"
     "\n"
@@ -115,8 +119,13 @@ error_t parseGenOption(int Key, char *Arg, argp_state *State) {
   return 0;
 }
 
-const argp GenArgp = {GenOptionsSpec, parseGenOption, "APP",  GenDoc,
-                      nullptr,        nullptr,        nullptr};
+const argp &genArgp() {
+  static const std::string Doc =
+      GenDocHead + supportedProfRawVersions() + GenDocTail;
+  static const argp A = {GenOptionsSpec, parseGenOption, "APP",  Doc.c_str(),
+                         nullptr,        nullptr,        nullptr};
+  return A;
+}
 
 /// The maps of one object, as read.
 struct ObjectMaps {
@@ -284,7 +293,7 @@ void printJson(const std::string &Path,
 
 int doGen(int Argc, char **Argv) {
   GenOptions O;
-  if (int Exit = parseSubcommand({&GenArgp}, Argc, Argv, &O); Exit != ArgsOk)
+  if (int Exit = parseSubcommand({&genArgp()}, Argc, Argv, &O); Exit != ArgsOk)
     return Exit;
   std::string App = appName(O.AppPath);
   if (App.empty() || App == "_" || App == "__") {

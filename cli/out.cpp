@@ -14,6 +14,7 @@
 #include "Commands.h"
 #include "Diag.h"
 #include "Json.h"
+#include "CoverageSummary.h"
 #include "LLVMTools.h"
 #include "ProfRaw.h"
 #include "SafeFs.h"
@@ -61,7 +62,8 @@ const char OutUsage[] =
     "       FORMAT := { html | json | lcov }\n"
     "       METRIC := { regions | lines | branches | functions }\n";
 
-const char OutDoc[] =
+/// The help text around the raw versions (ProfRaw's table).
+const char OutDocHead[] =
     "Merge raw profiles (from 'bpfcov gen', or from any program built with "
     "clang -fprofile-instr-generate -fcoverage-mapping) with llvm-profdata, "
     "write a coverage report with llvm-cov and print a per-file summary."
@@ -79,7 +81,9 @@ const char OutDoc[] =
     "to stdout and the summary to stderr.\n"
     "\n"
     "Tools: llvm-profdata and llvm-cov of an LLVM that reads the profiles' "
-    "raw version (8: LLVM 14-17, 9: 18, 10: 19-22, 11: 23+), searched in "
+    "raw version (";
+const char OutDocTail[] =
+    "), searched in "
     "--llvm-bin, in the LLVM bpfcov was built with, in /usr/lib/llvm-N/bin, "
     "then on PATH (llvm-profdata-N, llvm-profdata).\n"
     "\n"
@@ -160,9 +164,13 @@ error_t parseOut(int Key, char *Arg, argp_state *State) {
   return 0;
 }
 
-const argp OutArgp = {OutOptions, parseOut, "PROFRAW [PROFRAW...]",
-                      OutDoc,     nullptr,  nullptr,
-                      nullptr};
+const argp &outArgp() {
+  static const std::string Doc =
+      OutDocHead + knownProfRawVersions() + OutDocTail;
+  static const argp A = {OutOptions, parseOut, "PROFRAW [PROFRAW...]",
+                         Doc.c_str(), nullptr, nullptr, nullptr};
+  return A;
+}
 
 //===-- Paths and files ---------------------------------------------------===//
 
@@ -416,14 +424,14 @@ void printResultJson(const OutResult &R) {
   bool Passed = true;
   for (const FailUnder &F : R.O.FailUnders) {
     double Pct = R.Summary.Totals.Counts[F.Which].percent();
-    Passed &= Pct >= F.Percent;
+    Passed &= F.passes(R.Summary);
     W.beginObject();
     W.member("metric", MetricName[F.Which]);
     W.key("min");
     W.number("%g", F.Percent);
     W.key("percent");
     W.number("%.2f", Pct);
-    W.memberBool("passed", Pct >= F.Percent);
+    W.memberBool("passed", F.passes(R.Summary));
     W.endObject();
   }
   W.endArray();
@@ -449,7 +457,7 @@ void printResultPlain(const OutResult &R) {
               : R.O.Output.c_str());
   for (const FailUnder &F : R.O.FailUnders) {
     const CoverageCount &C = R.Summary.Totals.Counts[F.Which];
-    if (C.percent() < F.Percent)
+    if (!F.passes(R.Summary))
       pErr("%s coverage %.2f%% (%" PRIu64 "/%" PRIu64
            ") is below --fail-under=%s:%g",
            MetricNoun[F.Which], C.percent(), C.Covered, C.Count,
@@ -492,10 +500,12 @@ int runOut(OutArgs &O) {
   uint64_t RawVersion = Profiles[0].Version;
   LLVMMajorRange Majors = llvmMajorsForRawVersion(RawVersion);
   if (!Majors.isKnown() && O.LLVMBin.empty()) {
+    const std::vector<ProfRawVersion> &Known = profRawVersions();
     pErr("'%s' has raw profile version %" PRIu64 ", unknown to bpfcov (it "
-         "knows 8 to 11, LLVM 14 and later): pass --llvm-bin=DIR with the "
-         "llvm-profdata that reads it",
-         Profiles[0].Path.c_str(), RawVersion);
+         "knows %" PRIu64 " to %" PRIu64 ", LLVM %u and later): pass "
+         "--llvm-bin=DIR with the llvm-profdata that reads it",
+         Profiles[0].Path.c_str(), RawVersion, Known.front().Version,
+         Known.back().Version, Known.front().Majors.Min);
     return 1;
   }
 
@@ -659,7 +669,7 @@ int runOut(OutArgs &O) {
                 RawVersion, ByteCoverage, Summary, ToStdout};
   bool Passed = true;
   for (const FailUnder &F : O.FailUnders)
-    Passed &= Summary.Totals.Counts[F.Which].percent() >= F.Percent;
+    Passed &= F.passes(Summary);
   if (Globals.Json)
     printResultJson(Res);
   else
@@ -671,7 +681,7 @@ int runOut(OutArgs &O) {
 
 int bpfcov::doOut(int Argc, char **Argv) {
   OutArgs O;
-  const Subcommand Out = {&OutArgp, 0, /*OwnHelp=*/true, OutUsage};
+  const Subcommand Out = {&outArgp(), 0, /*OwnHelp=*/true, OutUsage};
   if (int Exit = parseSubcommand(Out, Argc, Argv, &O); Exit != ArgsOk)
     return Exit;
   catchStopSignals();

@@ -8,6 +8,7 @@
 //
 // USAGE: build-*/test/unit/bpfcov_unit_tests --gtest_filter='LLVMTools*'
 //===----------------------------------------------------------------------===//
+#include "CoverageSummary.h"
 #include "LLVMTools.h"
 #include "Sys.h"
 

@@ -12,6 +12,7 @@
 //        BPFCOV_UPDATE_GOLDEN=1 ... rewrites test/unit/Inputs/*.profraw|txt
 //        and fails, so that an update can never pass as a test run
 //===----------------------------------------------------------------------===//
+#include "CoverageMaps.h"
 #include "ProfRaw.h"
 
 #include "bpfcov/Names.h"
