@@ -254,8 +254,9 @@ int readAllObjects(const GenOptions &O, AppPins &Pins,
     }
     if (M.Error.empty())
       pDebug(1, "read '%s': profc %zu, profd %zu, profn %zu, covmap %zu bytes",
-             M.Dir.c_str(), M.Values[0].size(), M.Values[1].size(),
-             M.Values[2].size(), M.Values[3].size());
+             M.Dir.c_str(), M.Values[SlotCounters].size(),
+             M.Values[SlotData].size(), M.Values[SlotNames].size(),
+             M.Values[SlotCovMap].size());
     Objects.push_back(std::move(M));
   }
   return 0;
@@ -345,8 +346,9 @@ int doGen(int Argc, char **Argv) {
     ProfRawInput In;
     std::string Err;
     if (M.Error.empty() &&
-        (parseCoverageMaps(M.Values[0], M.Values[1], M.Values[2], M.Values[3],
-                           In, Err) ||
+        (parseCoverageMaps(M.Values[SlotCounters], M.Values[SlotData],
+                           M.Values[SlotNames], M.Values[SlotCovMap], In,
+                           Err) ||
          writeProfRaw(In, Bytes, Err)))
       M.Error = "corrupt coverage maps: " + Err;
     if (!M.Error.empty()) {
