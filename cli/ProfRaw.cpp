@@ -13,8 +13,6 @@
 
 #include "Diag.h"
 
-#include "bpfcov/Names.h"
-
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
