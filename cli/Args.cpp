@@ -1,4 +1,4 @@
-//===-- Args.cpp - One way to parse a subcommand ---------------------------===//
+//===-- Args.cpp - One way to parse a subcommand --------------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
@@ -45,8 +45,8 @@ error_t requestHelp(argp_state *State, HelpRequest H) {
 
 error_t parseJsonHelp(int Key, char *, argp_state *State) {
   if (Key == '?' || Key == ArgKeyUsage)
-    return requestHelp(State, Key == '?' ? HelpRequest::Help
-                                         : HelpRequest::Usage);
+    return requestHelp(State,
+                       Key == '?' ? HelpRequest::Help : HelpRequest::Usage);
   return ARGP_ERR_UNKNOWN;
 }
 
@@ -93,8 +93,7 @@ int printHelp(const Subcommand &Cmd, HelpRequest H) {
 
 } // namespace
 
-int parseSubcommand(const Subcommand &Cmd, int Argc, char **Argv,
-                    void *Input) {
+int parseSubcommand(const Subcommand &Cmd, int Argc, char **Argv, void *Input) {
   Current = ArgsState();
   Current.Cmd = &Cmd;
   argp A = *Cmd.Argp;

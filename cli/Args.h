@@ -30,11 +30,11 @@ namespace bpfcov {
 enum : int { ArgKeyHelp = 'h', ArgKeyUsage = 0x1ff };
 
 /// The help options of a command with OwnHelp, in the last option group.
+// clang-format off
 #define ARGS_HELP_OPTIONS(HelpText, UsageText)                                 \
   {"help", ::bpfcov::ArgKeyHelp, nullptr, 0, HelpText, -1},                    \
-  {                                                                            \
-    "usage", ::bpfcov::ArgKeyUsage, nullptr, 0, UsageText, -1                  \
-  }
+  {"usage", ::bpfcov::ArgKeyUsage, nullptr, 0, UsageText, -1}
+// clang-format on
 
 /// How one subcommand parses.
 struct Subcommand {
@@ -56,8 +56,7 @@ inline constexpr int ArgsOk = -1;
 /// Parses \p Argv into \p Input (the command's argp input). Returns ArgsOk
 /// when the command should run, else its exit status (help printed: 0;
 /// error reported: 1).
-int parseSubcommand(const Subcommand &Cmd, int Argc, char **Argv,
-                    void *Input);
+int parseSubcommand(const Subcommand &Cmd, int Argc, char **Argv, void *Input);
 
 /// From a command's argp parser: prints `Error: <msg>` (or the JSON error)
 /// and returns the error for the parser to return.

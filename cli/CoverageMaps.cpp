@@ -1,4 +1,4 @@
-//===-- CoverageMaps.cpp - bpfcov's four maps -> a raw profile's input -----===//
+//===-- CoverageMaps.cpp - bpfcov's four maps -> a raw profile's input ----===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
@@ -29,7 +29,6 @@ uint64_t loadU64(const std::string &S, size_t Off) {
   std::memcpy(&V, S.data() + Off, sizeof(V));
   return V;
 }
-
 
 /// Reads a ULEB128 at \p Pos of \p S. Returns false past the end.
 bool readULEB(const std::string &S, size_t &Pos, uint64_t &Out) {
@@ -102,7 +101,6 @@ uint64_t md5NameRef(const std::string &Name) {
   return Ref;
 }
 
-
 } // namespace
 
 //===-- Reading the maps --------------------------------------------------===//
@@ -113,23 +111,25 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
   In = ProfRawInput();
   // STEP 1: bpfcov's own header tells what produced the object.
   if (CovMap.size() < CovMapSize) {
-    Err = strFormat("covmap is %zu bytes, expected %u", CovMap.size(), CovMapSize);
+    Err = strFormat("covmap is %zu bytes, expected %u", CovMap.size(),
+                    CovMapSize);
     return -EINVAL;
   }
   uint64_t Magic = loadU64(CovMap, CovMapFieldOffset[CF_Magic]);
   if (Magic != CovMapMagic) {
     Err = strFormat("bad covmap magic 0x%016" PRIx64 " (expected 0x%016" PRIx64
-                 "): not written by this version of the bpfcov pass",
-                 Magic, CovMapMagic);
+                    "): not written by this version of the bpfcov pass",
+                    Magic, CovMapMagic);
     return -EINVAL;
   }
   In.Version = loadU64(CovMap, CovMapFieldOffset[CF_RawVersion]);
   In.LLVMMajor = loadU64(CovMap, CovMapFieldOffset[CF_LLVMMajor]);
   In.Flags = loadU64(CovMap, CovMapFieldOffset[CF_Flags]);
   if (!getProfRawLayout(In.Version)) {
-    Err = strFormat("unsupported raw profile version %" PRIu64
-                 " (object built with LLVM %" PRIu64 "): bpfcov writes %s",
-                 In.Version, In.LLVMMajor, supportedProfRawVersions().c_str());
+    Err =
+        strFormat("unsupported raw profile version %" PRIu64
+                  " (object built with LLVM %" PRIu64 "): bpfcov writes %s",
+                  In.Version, In.LLVMMajor, supportedProfRawVersions().c_str());
     return -EINVAL;
   }
   // Per-CPU counters: Rows rows of NumCounters per function, summed below.
@@ -138,10 +138,10 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
     uint64_t Log2Rows = (In.Flags >> CovMapFlagPerCpuRowsShift) & 0xff;
     if (Log2Rows > 31 || (uint64_t(1) << Log2Rows) > MaxPerCpuRows) {
       Err = strFormat("covmap flags 0x%" PRIx64 " give %s%" PRIu64
-                   " per-CPU rows, at most %" PRIu64 " are supported",
-                   In.Flags, Log2Rows > 31 ? "2^" : "",
-                   Log2Rows > 31 ? Log2Rows : uint64_t(1) << Log2Rows,
-                   MaxPerCpuRows);
+                      " per-CPU rows, at most %" PRIu64 " are supported",
+                      In.Flags, Log2Rows > 31 ? "2^" : "",
+                      Log2Rows > 31 ? Log2Rows : uint64_t(1) << Log2Rows,
+                      MaxPerCpuRows);
       return -EINVAL;
     }
     Rows = uint64_t(1) << Log2Rows;
@@ -151,9 +151,9 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
       ((In.Flags & CovMapFlagPerCpu) || !getProfRawLayout(In.Version) ||
        !getProfRawLayout(In.Version)->HasBitmap)) {
     Err = strFormat("covmap flags 0x%" PRIx64 " and raw version %" PRIu64
-                 " do not go together: bool counters are never per-CPU and "
-                 "need raw version 10 or later (LLVM 19+)",
-                 In.Flags, In.Version);
+                    " do not go together: bool counters are never per-CPU and "
+                    "need raw version 10 or later (LLVM 19+)",
+                    In.Flags, In.Version);
     return -EINVAL;
   }
   // Bool counters are bytes; the others u64.
@@ -169,14 +169,14 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
   if (In.ObjectName.find('/') != std::string::npos || In.ObjectName == "." ||
       In.ObjectName == "..") {
     Err = strFormat("object name '%s' in covmap is not a file name",
-                 In.ObjectName.c_str());
+                    In.ObjectName.c_str());
     return -EINVAL;
   }
 
   // STEP 2: one record of DataRecordSize bytes per function.
   if (Profd.size() % DataRecordSize) {
     Err = strFormat("profd is %zu bytes, not a multiple of the %u-byte record",
-                 Profd.size(), DataRecordSize);
+                    Profd.size(), DataRecordSize);
     return -EINVAL;
   }
   if (Profc.size() % CounterSize) {
@@ -198,8 +198,8 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
     std::string Which =
         strFormat("function %zu (name ref 0x%016" PRIx64 ")", R, Fn.NameRef);
     if (Fn.NumCounters == 0 || Fn.NumCounters > UINT32_MAX) {
-      Err =
-          strFormat("%s has %" PRIu64 " counters", Which.c_str(), Fn.NumCounters);
+      Err = strFormat("%s has %" PRIu64 " counters", Which.c_str(),
+                      Fn.NumCounters);
       return -EINVAL;
     }
     // Per-CPU rows are padded to whole cache lines (Names.h).
@@ -213,25 +213,26 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
       std::string RowsText =
           (In.Flags & CovMapFlagPerCpu)
               ? strFormat(" in %" PRIu64 " per-CPU rows of %" PRIu64, Rows,
-                       Stride)
+                          Stride)
               : "";
       Err = strFormat("counters of %s (%" PRIu64 "%s at byte %" PRIu64
-                   ") lie outside profc (%zu bytes)",
-                   Which.c_str(), Fn.NumCounters, RowsText.c_str(),
-                   CountersOff, Profc.size());
+                      ") lie outside profc (%zu bytes)",
+                      Which.c_str(), Fn.NumCounters, RowsText.c_str(),
+                      CountersOff, Profc.size());
       return -EINVAL;
     }
     if (Fn.NumBitmapBytes > UINT32_MAX || BitmapOff > Profc.size() ||
         Fn.NumBitmapBytes > Profc.size() - BitmapOff) {
-      Err = strFormat("bitmap of %s (%" PRIu64 " bytes at byte %" PRIu64
-                   ") lies outside profc (%zu bytes)",
-                   Which.c_str(), Fn.NumBitmapBytes, BitmapOff, Profc.size());
+      Err =
+          strFormat("bitmap of %s (%" PRIu64 " bytes at byte %" PRIu64
+                    ") lies outside profc (%zu bytes)",
+                    Which.c_str(), Fn.NumBitmapBytes, BitmapOff, Profc.size());
       return -EINVAL;
     }
     if (Fn.NumBitmapBytes && !getProfRawLayout(In.Version)->HasBitmap) {
       Err = strFormat("%s has an MC/DC bitmap, which raw version %" PRIu64
-                   " cannot hold",
-                   Which.c_str(), In.Version);
+                      " cannot hold",
+                      Which.c_str(), In.Version);
       return -EINVAL;
     }
     // Gather in record order: the sections written are exactly the
@@ -268,9 +269,9 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
   for (size_t I = 0; I < In.Functions.size(); ++I)
     if (!Refs.count(In.Functions[I].NameRef)) {
       Err = strFormat("function %zu (name ref 0x%016" PRIx64 ") has no name in "
-                   "profn (%zu names): the names map is damaged or belongs "
-                   "to another object",
-                   I, In.Functions[I].NameRef, FnNames.size());
+                      "profn (%zu names): the names map is damaged or belongs "
+                      "to another object",
+                      I, In.Functions[I].NameRef, FnNames.size());
       return -EINVAL;
     }
   In.Names = Profn;

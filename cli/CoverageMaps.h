@@ -25,8 +25,8 @@ namespace bpfcov {
 /// profd size and every record's counter and bitmap ranges. Counters and
 /// bitmap bytes are gathered in record order; per-CPU counter rows
 /// (CovMapFlagPerCpu) are summed into one counter each; bool counter bytes
-/// (CovMapFlagByteCounters) become 1 (0: hit) or 0 (not hit). Returns 0, or -EINVAL with a
-/// message (lower-case, no period) in \p Err.
+/// (CovMapFlagByteCounters) become 1 (0: hit) or 0 (not hit). Returns 0, or
+/// -EINVAL with a message (lower-case, no period) in \p Err.
 int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
                       const std::string &Profn, const std::string &CovMap,
                       ProfRawInput &In, std::string &Err);

@@ -1,4 +1,4 @@
-//===-- CoverageSummary.cpp - What llvm-cov says was covered ---------------===//
+//===-- CoverageSummary.cpp - What llvm-cov says was covered --------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //

@@ -35,7 +35,8 @@ void pDebug(int Level, const char *Fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /// printf into a std::string (any length): the one formatter of messages.
-std::string strFormat(const char *Fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string strFormat(const char *Fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 std::string vstrFormat(const char *Fmt, va_list Ap);
 
 /// \p S with control characters escaped for a terminal (pErr and friends

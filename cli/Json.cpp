@@ -1,4 +1,4 @@
-//===-- Json.cpp - The one JSON writer and the one JSON reader -------------===//
+//===-- Json.cpp - The one JSON writer and the one JSON reader ------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
@@ -35,7 +35,6 @@ std::string jsonString(const std::string &S) {
   }
   return Out + "\"";
 }
-
 
 //===-- Writer ------------------------------------------------------------===//
 

@@ -53,9 +53,18 @@ public:
   void raw(const std::string &Json);
 
   /// key() then the value, for the common case.
-  void member(const std::string &K, const std::string &S) { key(K); string(S); }
-  void memberUInt(const std::string &K, uint64_t V) { key(K); uint(V); }
-  void memberBool(const std::string &K, bool B) { key(K); boolean(B); }
+  void member(const std::string &K, const std::string &S) {
+    key(K);
+    string(S);
+  }
+  void memberUInt(const std::string &K, uint64_t V) {
+    key(K);
+    uint(V);
+  }
+  void memberBool(const std::string &K, bool B) {
+    key(K);
+    boolean(B);
+  }
 
   /// The value so far (complete once every begin has its end).
   const std::string &str() const { return Out; }

@@ -32,7 +32,6 @@ const ProfRawLayout LayoutV10 = {10, 16 * 8, 64, 2, true, true};
 
 uint64_t alignTo8(uint64_t N) { return (N + 7) & ~uint64_t(7); }
 
-
 /// The \p Bytes-byte integer at \p Off of a raw profile, little-endian or,
 /// from a big-endian producer, big-endian (the caller checked the bounds).
 uint64_t loadRaw(const std::string &S, size_t Off, unsigned Bytes,
@@ -191,9 +190,9 @@ ProfRawSummary summarize(const ProfRawInput &In) {
 int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
   const ProfRawLayout *L = getProfRawLayout(In.Version);
   if (!L) {
-    Err =
-        strFormat("unsupported raw profile version %" PRIu64 ": bpfcov writes %s",
-               In.Version, supportedProfRawVersions().c_str());
+    Err = strFormat("unsupported raw profile version %" PRIu64
+                    ": bpfcov writes %s",
+                    In.Version, supportedProfRawVersions().c_str());
     return -EINVAL;
   }
   if (Out.size() % 8) {
@@ -206,26 +205,27 @@ int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
         F.CountersOffset % 8 || F.CountersOffset / 8 > In.Counters.size() ||
         F.NumCounters > In.Counters.size() - F.CountersOffset / 8) {
       Err = strFormat("function %zu: %" PRIu64 " counters at byte %" PRIu64
-                   " do not fit the %zu counters",
-                   R, F.NumCounters, F.CountersOffset, In.Counters.size());
+                      " do not fit the %zu counters",
+                      R, F.NumCounters, F.CountersOffset, In.Counters.size());
       return -EINVAL;
     }
     if (F.NumBitmapBytes && !L->HasBitmap) {
-      Err = strFormat("function %zu: raw version %" PRIu64 " has no MC/DC bitmap",
-                   R, In.Version);
+      Err =
+          strFormat("function %zu: raw version %" PRIu64 " has no MC/DC bitmap",
+                    R, In.Version);
       return -EINVAL;
     }
     if (F.NumBitmapBytes > UINT32_MAX || F.BitmapOffset > In.Bitmap.size() ||
         F.NumBitmapBytes > In.Bitmap.size() - F.BitmapOffset) {
       Err = strFormat("function %zu: %" PRIu64 " bitmap bytes at byte %" PRIu64
-                   " do not fit the %zu bitmap bytes",
-                   R, F.NumBitmapBytes, F.BitmapOffset, In.Bitmap.size());
+                      " do not fit the %zu bitmap bytes",
+                      R, F.NumBitmapBytes, F.BitmapOffset, In.Bitmap.size());
       return -EINVAL;
     }
   }
   if (!L->HasBitmap && !In.Bitmap.empty()) {
     Err = strFormat("raw version %" PRIu64 " has no MC/DC bitmap section",
-                 In.Version);
+                    In.Version);
     return -EINVAL;
   }
 
@@ -238,7 +238,7 @@ int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
   const uint64_t CounterSize = In.ByteCounters ? 1 : 8;
   if (In.ByteCounters && !L->HasBitmap) {
     Err = strFormat("raw version %" PRIu64 " has no one-byte counters",
-                 In.Version);
+                    In.Version);
     return -EINVAL;
   }
   const uint64_t CountersBytes = In.Counters.size() * CounterSize;
@@ -349,18 +349,19 @@ int walkProfRaws(const std::string &Bytes, std::vector<std::string> &Names,
       return -EINVAL;
     }
     if (H.Is32) {
-      Err = strFormat("32-bit raw profile at byte %zu: bpfcov reads the records "
-                   "of 64-bit producers only",
-                   Pos);
+      Err =
+          strFormat("32-bit raw profile at byte %zu: bpfcov reads the records "
+                    "of 64-bit producers only",
+                    Pos);
       return -EINVAL;
     }
     uint64_t VersionField = H.VersionField;
     uint64_t Version = H.version();
     const ProfRawLayout *L = getProfRawLayout(Version);
     if (!L) {
-      Err =
-          strFormat("raw profile version %" PRIu64 " at byte %zu: bpfcov reads %s",
-                 Version, Pos, supportedProfRawVersions().c_str());
+      Err = strFormat("raw profile version %" PRIu64
+                      " at byte %zu: bpfcov reads %s",
+                      Version, Pos, supportedProfRawVersions().c_str());
       return -EINVAL;
     }
     if (Bytes.size() - Pos < L->HeaderSize) {

@@ -1,4 +1,4 @@
-//===-- ProfRaw.h - The raw profile format --------------------*- C++ -*-===//
+//===-- ProfRaw.h - The raw profile format ----------------------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //

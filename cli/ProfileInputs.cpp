@@ -1,4 +1,4 @@
-//===-- ProfileInputs.cpp - The profiles and objects of bpfcov out ---------===//
+//===-- ProfileInputs.cpp - The profiles and objects of bpfcov out --------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //

@@ -1,4 +1,4 @@
-//===-- ProfileInputs.h - The profiles and objects of bpfcov out -*- C++ -*-===//
+//===-- ProfileInputs.h - The profiles and objects of bpfcov out ----------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //

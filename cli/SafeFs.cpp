@@ -250,10 +250,12 @@ int writeOutputFile(const std::string &Path, const std::string &Bytes) {
   return 0;
 }
 
-//===-- Replacing what bpfcov wrote ----------------------------------------===//
+//===-- Replacing what bpfcov wrote
+//----------------------------------------===//
 
 int rewriteOwnFile(const std::string &Path, const std::string &Bytes) {
-  UniqueFd Fd(::open(Path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd Fd(
+      ::open(Path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC));
   if (!Fd.valid())
     return -errno;
   if (int Err = writeAll(Fd.get(), Bytes))

@@ -1,4 +1,4 @@
-//===-- Sys.cpp - Plain system plumbing ------------------------------------===//
+//===-- Sys.cpp - Plain system plumbing -----------------------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //

@@ -13,10 +13,10 @@
 //===----------------------------------------------------------------------===//
 #include "Args.h"
 #include "Commands.h"
+#include "CoverageMaps.h"
 #include "Diag.h"
 #include "Json.h"
 #include "Pins.h"
-#include "CoverageMaps.h"
 #include "ProfRaw.h"
 #include "Sys.h"
 
@@ -103,15 +103,18 @@ error_t parseGenOption(int Key, char *Arg, argp_state *State) {
     break;
   case ARGP_KEY_ARG:
     if (!O->AppPath.empty())
-      return argsUsageError(State, "unexpected argument '%s': give one APP", Arg);
+      return argsUsageError(State, "unexpected argument '%s': give one APP",
+                            Arg);
     O->AppPath = Arg;
     break;
   case ARGP_KEY_END:
     if (O->AppPath.empty())
-      return argsUsageError(State, "missing APP: the application given to 'bpfcov run'");
+      return argsUsageError(
+          State, "missing APP: the application given to 'bpfcov run'");
     if (O->Unpin && !O->FromDump.empty())
-      return argsUsageError(State, "'--unpin' removes bpffs pins: it cannot be used "
-                        "with '--from-dump'");
+      return argsUsageError(State,
+                            "'--unpin' removes bpffs pins: it cannot be used "
+                            "with '--from-dump'");
     break;
   default:
     return ARGP_ERR_UNKNOWN;

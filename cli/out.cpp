@@ -12,12 +12,12 @@
 //===----------------------------------------------------------------------===//
 #include "Args.h"
 #include "Commands.h"
+#include "CoverageSummary.h"
 #include "Diag.h"
 #include "Json.h"
-#include "CoverageSummary.h"
 #include "LLVMTools.h"
-#include "ProfileInputs.h"
 #include "ProfRaw.h"
+#include "ProfileInputs.h"
 #include "SafeFs.h"
 #include "Sys.h"
 
@@ -77,7 +77,8 @@ const char OutDocHead[] =
     "Default PATH, with <stem> the first PROFRAW's name without .profraw: "
     "html: ./<stem>-report/ (a directory; a report bpfcov wrote there, "
     "marked by .bpfcov-report, or an empty directory is replaced, any other "
-    "directory refused), json: ./<stem>.json (llvm-cov export -format=text), lcov: "
+    "directory refused), json: ./<stem>.json (llvm-cov export -format=text), "
+    "lcov: "
     "./<stem>.lcov (llvm-cov export -format=lcov). '-o -' writes json or lcov "
     "to stdout and the summary to stderr.\n"
     "\n"
@@ -168,8 +169,9 @@ error_t parseOut(int Key, char *Arg, argp_state *State) {
 const argp &outArgp() {
   static const std::string Doc =
       OutDocHead + knownProfRawVersions() + OutDocTail;
-  static const argp A = {OutOptions, parseOut, "PROFRAW [PROFRAW...]",
-                         Doc.c_str(), nullptr, nullptr, nullptr};
+  static const argp A = {OutOptions,  parseOut, "PROFRAW [PROFRAW...]",
+                         Doc.c_str(), nullptr,  nullptr,
+                         nullptr};
   return A;
 }
 
@@ -441,8 +443,8 @@ int runOut(OutArgs &O) {
   TempPath Report;
   // A device or FIFO (-o /dev/stdout) is written through, not replaced.
   OutputKind Kind = OutputKind::Replace;
-  if (!ToStdout &&
-      (IsDir ? checkReplaceableDir(O.Output, ReportMarker) : classifyOutput(O.Output, Kind)))
+  if (!ToStdout && (IsDir ? checkReplaceableDir(O.Output, ReportMarker)
+                          : classifyOutput(O.Output, Kind)))
     return 1;
   if (ToStdout || Kind == OutputKind::WriteThrough) {
     Report.Path = joinPath(Work.Path, "report");

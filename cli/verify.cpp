@@ -88,7 +88,8 @@ error_t parseVerifyOption(int Key, char *Arg, argp_state *State) {
     break;
   case ARGP_KEY_END:
     if (O->Objects.empty())
-      return argsUsageError(State, "missing OBJ: an instrumented BPF object (.bpf.o)");
+      return argsUsageError(State,
+                            "missing OBJ: an instrumented BPF object (.bpf.o)");
     break;
   default:
     return ARGP_ERR_UNKNOWN;
@@ -427,8 +428,7 @@ void printJson(const std::vector<ObjectResult> &Results) {
 
 int doVerify(int Argc, char **Argv) {
   VerifyOptions O;
-  if (int Exit = parseSubcommand({&VerifyArgp}, Argc, Argv, &O);
-      Exit != ArgsOk)
+  if (int Exit = parseSubcommand({&VerifyArgp}, Argc, Argv, &O); Exit != ArgsOk)
     return Exit;
   libbpf_set_print(captureLibbpf);
   std::vector<ObjectResult> Results;

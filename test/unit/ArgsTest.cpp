@@ -1,4 +1,5 @@
-//===-- ArgsTest.cpp - Unit tests of parseSubcommand -----------------------===//
+//===-- ArgsTest.cpp - Unit tests of parseSubcommand
+//-----------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
@@ -58,8 +59,8 @@ const Subcommand Toy = {&ToyArgp, 0, /*OwnHelp=*/true,
 
 /// Runs parseSubcommand on \p Args (argv[0] is "bpfcov toy") with -j when
 /// \p Json; returns its result, stdout in \p Out and stderr in \p Err.
-int run(std::vector<std::string> Args, bool Json, ToyArgs &T,
-        std::string &Out, std::string &Err) {
+int run(std::vector<std::string> Args, bool Json, ToyArgs &T, std::string &Out,
+        std::string &Err) {
   Globals = GlobalOptions();
   Globals.Json = Json;
   Globals.Program = "bpfcov toy";
@@ -94,8 +95,7 @@ TEST(Args, HelpWinsOverMissingOperands) {
   EXPECT_EQ(run({"--usage"}, false, T, Out, Err), 0);
   EXPECT_EQ(Out, "Usage: bpfcov toy [-o PATH] FILE...\n");
   EXPECT_EQ(run({"-h"}, false, T, Out, Err), 0);
-  EXPECT_EQ(Out.rfind("Usage: bpfcov toy [-o PATH] FILE...\n\nToy command.",
-                      0),
+  EXPECT_EQ(Out.rfind("Usage: bpfcov toy [-o PATH] FILE...\n\nToy command.", 0),
             0u)
       << Out;
   EXPECT_NE(Out.find("-o, --output=PATH"), std::string::npos) << Out;
@@ -125,7 +125,8 @@ TEST(Args, UnknownOptionUnderJsonIsOneJsonError) {
   ToyArgs T;
   std::string Out, Err;
   EXPECT_EQ(run({"--bogus", "a"}, true, T, Out, Err), 1);
-  EXPECT_EQ(Out, "{\"error\":\"invalid arguments: see 'bpfcov toy --help'\"}\n");
+  EXPECT_EQ(Out,
+            "{\"error\":\"invalid arguments: see 'bpfcov toy --help'\"}\n");
   EXPECT_EQ(Err, "");
 }
 

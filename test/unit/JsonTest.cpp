@@ -1,4 +1,5 @@
-//===-- JsonTest.cpp - Unit tests of the JSON writer and reader ------------===//
+//===-- JsonTest.cpp - Unit tests of the JSON writer and reader
+//------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
