@@ -13,7 +13,7 @@
 #ifndef BPFCOV_CLI_APPPROCESS_H
 #define BPFCOV_CLI_APPPROCESS_H
 
-#include "SafeFs.h"
+#include "Sys.h"
 #include "Tracer.h"
 
 #include <csignal>

@@ -9,6 +9,7 @@
 #include "MapCollector.h"
 
 #include "Diag.h"
+#include "SafeFs.h"
 
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
@@ -102,7 +103,7 @@ int MapCollector::addMap(pid_t Tid, const char *MapName, uint32_t BtfId,
     return -1;
   ObjectGroup &G = getOrCreateGroup(BtfId, Tid, Slot);
   G.Fds[Slot] = std::move(Fd);
-  if (Slot == MS_CovMap)
+  if (Slot == SlotCovMap)
     G.CovMapValueSize = ValueSize;
   return static_cast<int>(&G - Groups.data());
 }
@@ -138,7 +139,7 @@ void MapCollector::pinCompleteGroups() {
       continue;
     std::vector<unsigned char> Value(G.CovMapValueSize);
     uint32_t Key = 0;
-    if (bpf_map_lookup_elem(G.Fds[MS_CovMap].get(), &Key, Value.data()) != 0)
+    if (bpf_map_lookup_elem(G.Fds[SlotCovMap].get(), &Key, Value.data()) != 0)
       continue;
     std::string Object;
     if (!readCovMapObjectName(Value.data(), Value.size(), Object))

@@ -17,7 +17,7 @@
 #define BPFCOV_CLI_MAPCOLLECTOR_H
 
 #include "Pins.h"
-#include "SafeFs.h"
+#include "Sys.h"
 #include "Tracer.h"
 
 #include "bpfcov/Names.h"
@@ -35,7 +35,7 @@ struct ObjectGroup {
   uint32_t BtfId = 0; ///< the object's BTF: shared by all its maps
   pid_t Tid = 0;      ///< creator, to group maps created without BTF
   unsigned Seq = 0;   ///< creation order, for messages
-  std::array<UniqueFd, NumCoverageMaps> Fds; ///< by CoverageMapSlot
+  std::array<UniqueFd, NumCoverageMaps> Fds; ///< by MapSlot
   uint32_t CovMapValueSize = 0;
   bool Done = false; ///< pinned (or failed to pin): ignored from now on
 

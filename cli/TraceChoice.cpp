@@ -11,7 +11,7 @@
 
 #include "Diag.h"
 #include "PreloadProtocol.h"
-#include "SafeFs.h"
+#include "Sys.h"
 
 #include <cerrno>
 #include <climits>
@@ -31,30 +31,6 @@
 namespace bpfcov {
 
 namespace {
-
-/// The file execvp() runs for \p Cmd: \p Cmd itself when it has a '/', else
-/// the first executable regular file of that name in PATH; "" if none.
-std::string findProgram(const std::string &Cmd) {
-  if (Cmd.find('/') != std::string::npos)
-    return Cmd;
-  if (Cmd.empty())
-    return "";
-  const char *Env = std::getenv("PATH");
-  std::string Path = Env ? Env : "/bin:/usr/bin"; // glibc's default
-  for (size_t Start = 0;;) {
-    size_t End = Path.find(':', Start);
-    std::string Dir = Path.substr(
-        Start, End == std::string::npos ? std::string::npos : End - Start);
-    std::string File = (Dir.empty() ? "." : Dir) + "/" + Cmd;
-    struct stat St;
-    if (stat(File.c_str(), &St) == 0 && S_ISREG(St.st_mode) &&
-        access(File.c_str(), X_OK) == 0)
-      return File;
-    if (End == std::string::npos)
-      return "";
-    Start = End + 1;
-  }
-}
 
 bool sameFile(const std::string &A, const std::string &B) {
   struct stat Sa, Sb;
@@ -220,7 +196,7 @@ int chooseTraceMode(TraceMode Requested, const std::string &Cmd,
     pDebug(1, "trace mode: ptrace: no preload library: %s", Why.c_str());
     return 0;
   }
-  std::string File = findProgram(Cmd), Program;
+  std::string File = findProgram(Cmd, searchPathEnv()), Program;
   if (File.empty())
     Why = "'" + Cmd + "' is not in PATH";
   else

@@ -15,7 +15,7 @@
 #ifndef BPFCOV_CLI_TRACER_H
 #define BPFCOV_CLI_TRACER_H
 
-#include "SafeFs.h"
+#include "Sys.h"
 
 #include <cstdint>
 #include <functional>

@@ -11,6 +11,7 @@
 // USAGE: sudo bpfcov run [--trace=auto|preload|ptrace] ./app [ARGS...]
 //===----------------------------------------------------------------------===//
 #include "AppProcess.h"
+#include "Args.h"
 #include "Commands.h"
 #include "Diag.h"
 #include "Json.h"
@@ -68,26 +69,21 @@ const char RunDoc[] =
     "  sudo bpfcov -j run sh -c './setup && ./app'\n"
     "  sudo bpfcov run --trace=ptrace ./static-app";
 
-constexpr int UsageKey = 0x100; // long options only
-constexpr int TraceKey = 0x101;
+constexpr int TraceKey = 0x101; // long options only
 
 const argp_option RunOptions[] = {
     {"force", 'f', nullptr, 0,
      "Replace the pins of an earlier run of APP instead of refusing", 0},
     {"trace", TraceKey, "MODE", 0,
      "How to see APP's bpf() calls: auto (default), preload or ptrace", 0},
-    {"help", 'h', nullptr, 0, "Show this help", 0},
-    {"usage", UsageKey, nullptr, 0, "Show a short usage message", 0},
+    ARGS_HELP_OPTIONS("Show this help", "Show a short usage message"),
     {nullptr, 0, nullptr, 0, nullptr, 0},
 };
 
 struct RunArgs {
   bool Force = false;
   TraceMode Trace = TraceMode::Auto;
-  bool Help = false;
-  bool Usage = false;
   int AppIndex = -1; ///< index of APP in argv; the rest are its ARGS
-  bool Reported = false;
 };
 
 #define RUN_USAGE "[--force] [--trace=MODE] " HELP_SPEC_APP
@@ -106,16 +102,9 @@ error_t parseRun(int Key, char *Arg, argp_state *State) {
     } else if (std::strcmp(Arg, "ptrace") == 0) {
       A->Trace = TraceMode::Ptrace;
     } else {
-      pErr("unknown trace mode '%s': use auto, preload or ptrace", Arg);
-      A->Reported = true;
-      return EINVAL;
+      return argsError(
+          State, "unknown trace mode '%s': use auto, preload or ptrace", Arg);
     }
-    break;
-  case 'h':
-  case UsageKey:
-    (Key == 'h' ? A->Help : A->Usage) = true;
-    // Help wins over everything else on the line, like argp's own --help.
-    State->next = State->argc;
     break;
   case ARGP_KEY_ARG:
     // APP: stop parsing here, everything after it is APP's.
@@ -123,11 +112,9 @@ error_t parseRun(int Key, char *Arg, argp_state *State) {
     State->next = State->argc;
     break;
   case ARGP_KEY_END:
-    if (A->AppIndex < 0 && !A->Help && !A->Usage) {
-      pErr("missing APP: usage: %s " RUN_USAGE, Globals.Program.c_str());
-      A->Reported = true;
-      return EINVAL;
-    }
+    if (A->AppIndex < 0)
+      return argsError(State, "missing APP: usage: %s " RUN_USAGE,
+                       Globals.Program.c_str());
     break;
   default:
     return ARGP_ERR_UNKNOWN;
@@ -137,17 +124,6 @@ error_t parseRun(int Key, char *Arg, argp_state *State) {
 
 const argp RunArgp = {RunOptions, parseRun, HELP_SPEC_APP, RunDoc,
                       nullptr,    nullptr,  nullptr};
-
-/// --help (or --usage, \p Short): under --json, help is `null`.
-int doHelp(bool Short) {
-  if (Globals.Json) {
-    std::printf("null\n");
-    return 0;
-  }
-  argp_help(&RunArgp, stdout, Short ? ARGP_HELP_USAGE : ARGP_HELP_STD_HELP,
-            const_cast<char *>(Globals.Program.c_str()));
-  return 0;
-}
 
 /// Starts APP (\p Argv) in the mode \p Trace chose and serves its tree
 /// until every process of it is gone, feeding \p Maps. Returns APP's exit
@@ -178,40 +154,33 @@ int runApp(char **Argv, const TraceChoice &Trace, AppProcess &App,
 
 void printJson(const std::string &App, int ExitStatus,
                const std::vector<PinnedObject> &Pins) {
-  const char *Nl = Globals.Pretty ? "\n" : "";
-  const char *In1 = Globals.Pretty ? "  " : "";
-  const char *In2 = Globals.Pretty ? "    " : "";
-  const char *In3 = Globals.Pretty ? "      " : "";
-  const char *Sp = Globals.Pretty ? " " : "";
-  std::printf("{%s%s\"app\":%s%s,%s%s\"exit_status\":%s%d,%s%s\"pins\":%s[", Nl,
-              In1, Sp, jsonString(App).c_str(), Nl, In1, Sp, ExitStatus, Nl,
-              In1, Sp);
-  for (size_t I = 0; I < Pins.size(); ++I)
-    std::printf("%s%s%s{%s%s\"object\":%s%s,%s%s\"dir\":%s%s%s%s}",
-                I ? "," : "", Nl, In2, Nl, In3, Sp,
-                jsonString(Pins[I].Object).c_str(), Nl, In3, Sp,
-                jsonString(Pins[I].Dir).c_str(), Nl, In2);
-  std::printf("%s%s]%s}\n", Pins.empty() ? "" : Nl, Pins.empty() ? "" : In1,
-              Nl);
+  JsonWriter W(Globals.Pretty);
+  W.beginObject();
+  W.member("app", App);
+  W.key("exit_status");
+  W.integer(ExitStatus);
+  W.key("pins");
+  W.beginArray();
+  for (const PinnedObject &P : Pins) {
+    W.beginObject();
+    W.member("object", P.Object);
+    W.member("dir", P.Dir);
+    W.endObject();
+  }
+  W.endArray();
+  W.endObject();
+  std::printf("%s\n", W.str().c_str());
 }
 
 } // namespace
 
 int bpfcov::doRun(int Argc, char **Argv) {
   RunArgs A;
-  // Our own --help, so that it prints `null` under --json. Plain text: argp
-  // reports unknown options itself and exits 1 (argp_err_exit_status);
-  // under --json it must stay silent and we print the one JSON value.
-  unsigned Flags = ARGP_IN_ORDER | ARGP_NO_HELP;
-  if (Globals.Json)
-    Flags |= ARGP_NO_ERRS;
-  if (argp_parse(&RunArgp, Argc, Argv, Flags, nullptr, &A) != 0) {
-    if (!A.Reported)
-      pErr("invalid arguments: see '%s --help'", Globals.Program.c_str());
-    return 1;
-  }
-  if (A.Help || A.Usage)
-    return doHelp(A.Usage);
+  // APP and its ARGS are APP's: parsing stops at APP.
+  if (int Exit = parseSubcommand({&RunArgp, ARGP_IN_ORDER, /*OwnHelp=*/true},
+                                 Argc, Argv, &A);
+      Exit != ArgsOk)
+    return Exit;
 
   std::string AppPath = Argv[A.AppIndex];
   std::string App = appName(AppPath);

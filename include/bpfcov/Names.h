@@ -44,12 +44,6 @@ inline constexpr const char NamesPin[] = "profn";
 inline constexpr const char CovMapPin[] = "covmap";
 
 /// The four coverage maps of one object, in the order run/gen use them.
-enum CoverageMapSlot : unsigned {
-  MS_Counters = 0, ///< profc
-  MS_Data,         ///< profd
-  MS_Names,        ///< profn
-  MS_CovMap,       ///< covmap
-};
 struct MapName {
   const char *Section; ///< ELF section == kernel map name
   const char *Pin;     ///< file name under the object's pin directory
@@ -61,9 +55,6 @@ inline constexpr MapName CoverageMaps[] = {
     {CovMapSection, CovMapPin},
 };
 inline constexpr unsigned NumCoverageMaps = 4;
-static_assert(CoverageMaps[MS_CovMap].Section == CovMapSection &&
-                  CoverageMaps[MS_Counters].Section == CountersSection,
-              "CoverageMaps is indexed by CoverageMapSlot");
 
 //===-- Symbols -----------------------------------------------------------===//
 

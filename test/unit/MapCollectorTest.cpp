@@ -34,17 +34,17 @@ std::vector<int> addObject(MapCollector &C, pid_t Tid, uint32_t BtfId) {
 }
 
 TEST(MapCollectorSlots, NamesAreTheCoverageSections) {
-  EXPECT_EQ(coverageMapSlot(".data.profc"), MS_Counters);
-  EXPECT_EQ(coverageMapSlot(".rodata.profd"), MS_Data);
-  EXPECT_EQ(coverageMapSlot(".rodata.profn"), MS_Names);
-  EXPECT_EQ(coverageMapSlot(".rodata.covmap"), MS_CovMap);
+  EXPECT_EQ(coverageMapSlot(".data.profc"), SlotCounters);
+  EXPECT_EQ(coverageMapSlot(".rodata.profd"), SlotData);
+  EXPECT_EQ(coverageMapSlot(".rodata.profn"), SlotNames);
+  EXPECT_EQ(coverageMapSlot(".rodata.covmap"), SlotCovMap);
   EXPECT_EQ(coverageMapSlot(".rodata"), -1);
   EXPECT_EQ(coverageMapSlot(".data.profc2"), -1);
   EXPECT_EQ(coverageMapSlot("counts"), -1);
   // The kernel's map name: 16 bytes, NUL-padded.
   char Kernel[16] = {};
   std::memcpy(Kernel, ".rodata.covmap", 14);
-  EXPECT_EQ(coverageMapSlot(Kernel), MS_CovMap);
+  EXPECT_EQ(coverageMapSlot(Kernel), SlotCovMap);
 }
 
 TEST(MapCollectorGroups, OneGroupPerBtfId) {
