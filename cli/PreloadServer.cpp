@@ -247,6 +247,11 @@ int PreloadServer::start(char **Argv) {
 /// Returns false once none is left.
 bool PreloadServer::reapChildren() {
   for (;;) {
+    // First the connections already made: a process that reported and
+    // exited is only known as APP's while it is not reaped (its /proc
+    // entry says whose child it is).
+    if (Listener.valid() && !AcceptBlocked)
+      acceptClients();
     int Status;
     pid_t Pid = waitpid(-1, &Status, WNOHANG);
     if (Pid > 0) {
