@@ -35,7 +35,7 @@ std::string escapeControls(const std::string &S) {
   return Out;
 }
 
-static void vprint(const char *Prefix, const char *Fmt, va_list Ap) {
+std::string vstrFormat(const char *Fmt, va_list Ap) {
   va_list Copy;
   va_copy(Copy, Ap);
   int Len = std::vsnprintf(nullptr, 0, Fmt, Copy);
@@ -43,7 +43,20 @@ static void vprint(const char *Prefix, const char *Fmt, va_list Ap) {
   std::string Msg(Len > 0 ? static_cast<size_t>(Len) : 0, '\0');
   if (Len > 0)
     std::vsnprintf(Msg.data(), Msg.size() + 1, Fmt, Ap);
-  std::fprintf(stderr, "%s%s\n", Prefix, escapeControls(Msg).c_str());
+  return Msg;
+}
+
+std::string strFormat(const char *Fmt, ...) {
+  va_list Ap;
+  va_start(Ap, Fmt);
+  std::string S = vstrFormat(Fmt, Ap);
+  va_end(Ap);
+  return S;
+}
+
+static void vprint(const char *Prefix, const char *Fmt, va_list Ap) {
+  std::fprintf(stderr, "%s%s\n", Prefix,
+               escapeControls(vstrFormat(Fmt, Ap)).c_str());
 }
 
 void pErr(const char *Fmt, ...) {

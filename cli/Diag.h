@@ -11,6 +11,7 @@
 #ifndef BPFCOV_CLI_DIAG_H
 #define BPFCOV_CLI_DIAG_H
 
+#include <cstdarg>
 #include <string>
 
 namespace bpfcov {
@@ -32,6 +33,11 @@ void pInfo(const char *Fmt, ...) __attribute__((format(printf, 1, 2)));
 /// Debug line on stderr when -v LEVEL >= \p Level; silent under --json.
 void pDebug(int Level, const char *Fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/// printf into a std::string (any length): the one formatter of messages.
+std::string strFormat(const char *Fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+std::string vstrFormat(const char *Fmt, va_list Ap);
 
 /// \p S with control characters escaped for a terminal (pErr and friends
 /// apply it to every message).

@@ -1,4 +1,4 @@
-//===-- Pins.h - bpffs paths shared by run and gen -------------------------===//
+//===-- Pins.h - bpffs paths and pins shared by run and gen ---------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
@@ -13,11 +13,28 @@
 
 #include "SafeFs.h"
 
+#include "bpfcov/Names.h"
+
 #include <string>
 #include <sys/types.h>
 #include <vector>
 
 namespace bpfcov {
+
+/// The slot of each coverage map in CoverageMaps (bpfcov/Names.h), by name:
+/// every per-object array of the four maps is indexed by these.
+enum MapSlot : unsigned {
+  SlotCounters = 0, ///< profc
+  SlotData,         ///< profd
+  SlotNames,        ///< profn
+  SlotCovMap,       ///< covmap (bpfcov's header: object name, versions)
+};
+static_assert(CoverageMaps[SlotCounters].Pin == CountersPin &&
+                  CoverageMaps[SlotData].Pin == DataPin &&
+                  CoverageMaps[SlotNames].Pin == NamesPin &&
+                  CoverageMaps[SlotCovMap].Pin == CovMapPin &&
+                  SlotCovMap + 1 == NumCoverageMaps,
+              "MapSlot follows CoverageMaps");
 
 /// A name usable as one bpffs path component: bpffs refuses names with a
 /// dot, so '.' and '/' become '_' ("" becomes "object").

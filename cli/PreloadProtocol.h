@@ -2,12 +2,12 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  *
- * What the preload library (preload.c, C) and `bpfcov run` (run.cpp, C++)
+ * What the preload library (preload.c, C) and `bpfcov run` (PreloadServer.cpp)
  * exchange in preload mode. bpfcov listens on a unix SOCK_SEQPACKET socket
  * and names it in BPFCOV_PRELOAD_SOCK. Each process that makes a bpf() call
  * worth reporting connects once and sends one PreloadReport per call (a new
- * map's fd rides along as SCM_RIGHTS). After the map named in
- * BPFCOV_PRELOAD_PIN_MAP (.rodata.covmap) was created, the next
+ * map's fd rides along as SCM_RIGHTS). After a map named after the covmap
+ * section (bpfcov/Sections.h) was created, the next
  * BPF_MAP_FREEZE or BPF_PROG_LOAD waits for bpfcov's 1-byte ack: bpfcov pins
  * an object once its covmap is filled, and APP goes on after that.
  *
@@ -16,6 +16,7 @@
 #ifndef BPFCOV_CLI_PRELOADPROTOCOL_H
 #define BPFCOV_CLI_PRELOADPROTOCOL_H
 
+#include <linux/bpf.h>
 #include <stdint.h>
 
 /* File name of the library, looked up beside the bpfcov binary, then in
@@ -24,17 +25,20 @@
 /* Path of bpfcov's listening socket; unset or empty: report nothing. */
 #define BPFCOV_PRELOAD_SOCK_ENV "BPFCOV_PRELOAD_SOCK"
 /* "1": report every bpf() call, failed ones too (bpfcov -v). Otherwise only
- * successful BPF_MAP_CREATE, BPF_MAP_FREEZE and BPF_PROG_LOAD, the commands
- * the seccomp filter of ptrace mode stops on. */
+ * the successful BPFCOV_REPORTED_CMDS. */
 #define BPFCOV_PRELOAD_ALL_ENV "BPFCOV_PRELOAD_ALL"
+
+/* The bpf() commands both trace modes watch (the preload library reports
+ * them, the seccomp filter of ptrace mode stops on them): the ones that
+ * create coverage maps or mark the point where their values are final
+ * (libbpf freezes each .rodata map once filled, and loads programs after
+ * all maps are ready). libbpf makes dozens of other bpf() calls. */
+#define BPFCOV_REPORTED_CMDS BPF_MAP_CREATE, BPF_MAP_FREEZE, BPF_PROG_LOAD
 
 /* bpfcov's effective uid: the library reports only to a socket that a
  * process of this uid listens on (SO_PEERCRED); bpfcov accepts only the
  * processes of APP's tree. */
 #define BPFCOV_PRELOAD_UID_ENV "BPFCOV_PRELOAD_UID"
-
-/* Name of the map whose creation announces pins (Names.h CovMapSection). */
-#define BPFCOV_PRELOAD_PIN_MAP_ENV "BPFCOV_PRELOAD_PIN_MAP"
 
 /* "bpfc" read as a little-endian u32, and the protocol version. */
 #define BPFCOV_PRELOAD_MAGIC 0x63667062u

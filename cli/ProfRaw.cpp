@@ -1,72 +1,72 @@
-//===-- ProfRaw.cpp - Pure .profraw writer for bpfcov gen -----------------===//
+//===-- ProfRaw.cpp - The raw profile format ------------------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// The layout is documented in ProfRaw.h. parseCoverageMaps() checks what
-// the kernel handed back (anything may be stale or corrupt) and gathers it;
-// writeProfRaw() lays it out for one raw-profile version, which is data
-// (ProfRawLayouts below), not a compile-time constant.
+// The layout is documented in ProfRaw.h. The version table below is the
+// one place that knows which LLVM writes which raw version and how each is
+// laid out; writeProfRaw() lays a profile out for one of them, and the
+// readers walk what any producer wrote, in either byte order.
 //
 // USAGE: see ProfRaw.h; test/unit/ProfRawTest.cpp checks the bytes.
 //===----------------------------------------------------------------------===//
 #include "ProfRaw.h"
 
-#include "bpfcov/Names.h"
+#include "Diag.h"
 
 #include <cerrno>
 #include <cinttypes>
-#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <limits>
-#include <nettle/md5.h>
-#include <set>
-#include <zlib.h>
 
 namespace bpfcov {
 
 namespace {
 
-/// Versions bpfcov writes. Sizes from InstrProfData.inc of LLVM 14 (v8) and
-/// LLVM 19/22 (v10). v9 (LLVM 18 only) is not shipped by the distributions
-/// we test on, so it is refused rather than written untested.
-const ProfRawLayout ProfRawLayouts[] = {
-    // Version, HeaderSize, RecordSize, ValueKindLast, Bitmap, VTables
-    {8, 11 * 8, 48, 1, false, false, "LLVM 14-17"},
-    {10, 16 * 8, 64, 2, true, true, "LLVM 19-22"},
-};
+/// The layouts bpfcov writes. Sizes from InstrProfData.inc of LLVM 14 (v8)
+/// and LLVM 19/22 (v10).
+//                            Version, HeaderSize, RecordSize, ValueKindLast,
+//                            Bitmap, VTables
+const ProfRawLayout LayoutV8 = {8, 11 * 8, 48, 1, false, false};
+const ProfRawLayout LayoutV10 = {10, 16 * 8, 64, 2, true, true};
 
 uint64_t alignTo8(uint64_t N) { return (N + 7) & ~uint64_t(7); }
 
-std::string format(const char *Fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string format(const char *Fmt, ...) {
-  char Buf[512];
-  va_list Ap;
-  va_start(Ap, Fmt);
-  std::vsnprintf(Buf, sizeof(Buf), Fmt, Ap);
-  va_end(Ap);
-  return Buf;
-}
-
-/// Host-order u64 at byte \p Off of \p S (the caller checked the bounds).
-uint64_t loadU64(const std::string &S, size_t Off) {
-  uint64_t V;
-  std::memcpy(&V, S.data() + Off, sizeof(V));
-  return V;
-}
-
-/// Little-endian u64 at byte \p Off of \p S (raw profiles we read back).
-uint64_t loadLE64(const std::string &S, size_t Off) {
+/// The \p Bytes-byte integer at \p Off of a raw profile, little-endian or,
+/// from a big-endian producer, big-endian (the caller checked the bounds).
+uint64_t loadRaw(const std::string &S, size_t Off, unsigned Bytes,
+                 bool BigEndian) {
   uint64_t V = 0;
-  for (unsigned I = 0; I < 8; ++I)
-    V |= uint64_t(static_cast<uint8_t>(S[Off + I])) << (8 * I);
+  for (unsigned I = 0; I < Bytes; ++I) {
+    unsigned Shift = 8 * (BigEndian ? Bytes - 1 - I : I);
+    V |= uint64_t(static_cast<uint8_t>(S[Off + I])) << Shift;
+  }
   return V;
 }
-uint32_t loadLE32(const std::string &S, size_t Off) {
-  uint32_t V = 0;
-  for (unsigned I = 0; I < 4; ++I)
-    V |= uint32_t(static_cast<uint8_t>(S[Off + I])) << (8 * I);
-  return V;
+
+/// The start of a raw profile header: magic and version field.
+struct RawStart {
+  bool BigEndian = false;
+  bool Is32 = false;         ///< INSTR_PROF_RAW_MAGIC_32: a 32-bit producer
+  uint64_t VersionField = 0; ///< with its variant flags
+  uint64_t version() const { return VersionField & RawVersionMask; }
+};
+
+/// Reads the magic and version at \p Pos of \p S. False when there is no
+/// raw-profile magic there (or not 16 bytes).
+bool readRawStart(const std::string &S, size_t Pos, RawStart &H) {
+  if (Pos > S.size() || S.size() - Pos < 16)
+    return false;
+  uint64_t Magic = loadRaw(S, Pos, 8, /*BigEndian=*/false);
+  H.BigEndian = Magic == __builtin_bswap64(RawMagic64) ||
+                Magic == __builtin_bswap64(RawMagic32);
+  if (H.BigEndian)
+    Magic = __builtin_bswap64(Magic);
+  if (Magic != RawMagic64 && Magic != RawMagic32)
+    return false;
+  H.Is32 = Magic == RawMagic32;
+  H.VersionField = loadRaw(S, Pos + 8, 8, H.BigEndian);
+  return true;
 }
 
 /// Appends little-endian integers: the raw profile is written the same on
@@ -91,94 +91,80 @@ struct LEWriter {
   void padTo8() { Out.append(alignTo8(Out.size()) - Out.size(), '\0'); }
 };
 
-/// Reads a ULEB128 at \p Pos of \p S. Returns false past the end.
-bool readULEB(const std::string &S, size_t &Pos, uint64_t &Out) {
-  Out = 0;
-  for (unsigned Shift = 0; Pos < S.size() && Shift < 64; Shift += 7) {
-    auto Byte = static_cast<unsigned char>(S[Pos++]);
-    Out |= uint64_t(Byte & 0x7f) << Shift;
-    if (!(Byte & 0x80))
-      return true;
-  }
-  return false;
-}
-
-/// The function names of an __llvm_prf_nm blob (InstrProf.cpp's
-/// collectPGOFuncNameStrings): chunks of { ULEB128 uncompressed size,
-/// ULEB128 compressed size (0: stored as is), bytes }, each holding names
-/// separated by '\x01'; trailing zero bytes are padding. Returns 0, or
-/// -EINVAL with \p Err.
-int decodeNames(const std::string &Blob, std::vector<std::string> &Names,
-                std::string &Err) {
-  size_t Pos = 0;
-  while (Pos < Blob.size() &&
-         Blob.find_first_not_of('\0', Pos) != std::string::npos) {
-    uint64_t Size, Compressed;
-    if (!readULEB(Blob, Pos, Size) || !readULEB(Blob, Pos, Compressed) ||
-        (Compressed ? Compressed : Size) > Blob.size() - Pos ||
-        Size > (64u << 20)) {
-      Err = "profn is not a name blob (bad chunk header)";
-      return -EINVAL;
-    }
-    std::string Text;
-    if (Compressed) {
-      Text.resize(Size);
-      uLongf Len = Size;
-      if (uncompress(reinterpret_cast<Bytef *>(Text.data()), &Len,
-                     reinterpret_cast<const Bytef *>(Blob.data() + Pos),
-                     Compressed) != Z_OK ||
-          Len != Size) {
-        Err = "profn is not a name blob (its zlib data does not inflate)";
-        return -EINVAL;
-      }
-      Pos += Compressed;
-    } else {
-      Text = Blob.substr(Pos, Size);
-      Pos += Size;
-    }
-    for (size_t Start = 0; Start <= Text.size();) {
-      size_t End = Text.find('\x01', Start);
-      if (End == std::string::npos)
-        End = Text.size();
-      if (End > Start)
-        Names.push_back(Text.substr(Start, End - Start));
-      Start = End + 1;
-    }
-  }
-  return 0;
-}
-
-/// llvm::MD5Hash: the low 64 bits (little-endian) of the name's MD5, the
-/// NameRef of a function's profile record.
-uint64_t md5NameRef(const std::string &Name) {
-  md5_ctx Ctx;
-  uint8_t Digest[MD5_DIGEST_SIZE];
-  md5_init(&Ctx);
-  md5_update(&Ctx, Name.size(), reinterpret_cast<const uint8_t *>(Name.data()));
-  md5_digest(&Ctx, sizeof(Digest), Digest);
-  uint64_t Ref = 0;
-  for (int I = 7; I >= 0; --I)
-    Ref = Ref << 8 | Digest[I];
-  return Ref;
-}
-
 } // namespace
 
-const ProfRawLayout *getProfRawLayout(uint64_t Version) {
-  for (const ProfRawLayout &L : ProfRawLayouts)
-    if (L.Version == Version)
-      return &L;
+const std::vector<ProfRawVersion> &profRawVersions() {
+  // From each release's InstrProfData.inc (INSTR_PROF_RAW_VERSION):
+  //   8: LLVM 14..17 (relative counter pointers, binary IDs)
+  //   9: LLVM 18     (MC/DC bitmap bytes in the header and records); not
+  //                  shipped by the distributions we test on, so refused
+  //                  rather than written untested
+  //  10: LLVM 19..22 (vtable names and records for type profiling)
+  //  11: LLVM 23..   (uniform counters)
+  static const std::vector<ProfRawVersion> Table = {
+      {8, {14, 17}, &LayoutV8},
+      {9, {18, 18}, nullptr},
+      {10, {19, 22}, &LayoutV10},
+      {11, {23, 0}, nullptr},
+  };
+  return Table;
+}
+
+static const ProfRawVersion *findProfRawVersion(uint64_t Version) {
+  for (const ProfRawVersion &V : profRawVersions())
+    if (V.Version == Version)
+      return &V;
   return nullptr;
+}
+
+std::string LLVMMajorRange::str() const {
+  if (!isKnown())
+    return "an unknown LLVM";
+  std::string S = "LLVM " + std::to_string(Min);
+  if (Max == 0)
+    return S + " or later";
+  if (Max != Min)
+    S += "-" + std::to_string(Max);
+  return S;
+}
+
+LLVMMajorRange llvmMajorsForRawVersion(uint64_t RawVersion) {
+  const ProfRawVersion *V = findProfRawVersion(RawVersion);
+  return V ? V->Majors : LLVMMajorRange();
+}
+
+const ProfRawLayout *getProfRawLayout(uint64_t Version) {
+  const ProfRawVersion *V = findProfRawVersion(Version);
+  return V ? V->Layout : nullptr;
 }
 
 std::string supportedProfRawVersions() {
   std::string S;
-  for (const ProfRawLayout &L : ProfRawLayouts) {
-    if (!S.empty())
-      S += ", ";
-    S += format("%" PRIu64 " (%s)", L.Version, L.LLVMVersions);
-  }
+  for (const ProfRawVersion &V : profRawVersions())
+    if (V.Layout)
+      S += (S.empty() ? "" : ", ") + std::to_string(V.Version) + " (" +
+           V.Majors.str() + ")";
   return S;
+}
+
+std::string knownProfRawVersions() {
+  std::string S;
+  for (const ProfRawVersion &V : profRawVersions())
+    S += (S.empty() ? "" : ", ") + std::to_string(V.Version) + ": " +
+         V.Majors.str();
+  return S;
+}
+
+bool isIndexedProfile(const std::string &Bytes) {
+  return Bytes.size() >= 8 && loadRaw(Bytes, 0, 8, false) == IndexedMagic;
+}
+
+int readRawProfileVersion(const std::string &Bytes, uint64_t &Version) {
+  RawStart H;
+  if (!readRawStart(Bytes, 0, H))
+    return -EINVAL;
+  Version = H.version();
+  return 0;
 }
 
 ProfRawSummary summarize(const ProfRawInput &In) {
@@ -199,186 +185,14 @@ ProfRawSummary summarize(const ProfRawInput &In) {
   return S;
 }
 
-//===-- Reading the maps --------------------------------------------------===//
-
-int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
-                      const std::string &Profn, const std::string &CovMap,
-                      ProfRawInput &In, std::string &Err) {
-  In = ProfRawInput();
-  // STEP 1: bpfcov's own header tells what produced the object.
-  if (CovMap.size() < CovMapSize) {
-    Err = format("covmap is %zu bytes, expected %u", CovMap.size(), CovMapSize);
-    return -EINVAL;
-  }
-  uint64_t Magic = loadU64(CovMap, CovMapFieldOffset[CF_Magic]);
-  if (Magic != CovMapMagic) {
-    Err = format("bad covmap magic 0x%016" PRIx64 " (expected 0x%016" PRIx64
-                 "): not written by this version of the bpfcov pass",
-                 Magic, CovMapMagic);
-    return -EINVAL;
-  }
-  In.Version = loadU64(CovMap, CovMapFieldOffset[CF_RawVersion]);
-  In.LLVMMajor = loadU64(CovMap, CovMapFieldOffset[CF_LLVMMajor]);
-  In.Flags = loadU64(CovMap, CovMapFieldOffset[CF_Flags]);
-  if (!getProfRawLayout(In.Version)) {
-    Err = format("unsupported raw profile version %" PRIu64
-                 " (object built with LLVM %" PRIu64 "): bpfcov writes %s",
-                 In.Version, In.LLVMMajor, supportedProfRawVersions().c_str());
-    return -EINVAL;
-  }
-  // Per-CPU counters: Rows rows of NumCounters per function, summed below.
-  uint64_t Rows = 1;
-  if (In.Flags & CovMapFlagPerCpu) {
-    uint64_t Log2Rows = (In.Flags >> CovMapFlagPerCpuRowsShift) & 0xff;
-    if (Log2Rows > 31 || (uint64_t(1) << Log2Rows) > MaxPerCpuRows) {
-      Err = format("covmap flags 0x%" PRIx64 " give %s%" PRIu64
-                   " per-CPU rows, at most %" PRIu64 " are supported",
-                   In.Flags, Log2Rows > 31 ? "2^" : "",
-                   Log2Rows > 31 ? Log2Rows : uint64_t(1) << Log2Rows,
-                   MaxPerCpuRows);
-      return -EINVAL;
-    }
-    Rows = uint64_t(1) << Log2Rows;
-  }
-  In.ByteCounters = In.Flags & CovMapFlagByteCounters;
-  if (In.ByteCounters &&
-      ((In.Flags & CovMapFlagPerCpu) || !getProfRawLayout(In.Version) ||
-       !getProfRawLayout(In.Version)->HasBitmap)) {
-    Err = format("covmap flags 0x%" PRIx64 " and raw version %" PRIu64
-                 " do not go together: bool counters are never per-CPU and "
-                 "need raw version 10 or later (LLVM 19+)",
-                 In.Flags, In.Version);
-    return -EINVAL;
-  }
-  // Bool counters are bytes; the others u64.
-  const uint64_t CounterSize = In.ByteCounters ? 1 : 8;
-  const char *Name = CovMap.data() + CovMapFieldOffset[CF_ObjectName];
-  size_t NameLen = strnlen(Name, ObjectNameSize);
-  if (NameLen == 0 || NameLen == ObjectNameSize) {
-    Err = NameLen ? "object name in covmap is not NUL-terminated"
-                  : "object name in covmap is empty";
-    return -EINVAL;
-  }
-  In.ObjectName.assign(Name, NameLen);
-  if (In.ObjectName.find('/') != std::string::npos || In.ObjectName == "." ||
-      In.ObjectName == "..") {
-    Err = format("object name '%s' in covmap is not a file name",
-                 In.ObjectName.c_str());
-    return -EINVAL;
-  }
-
-  // STEP 2: one record of DataRecordSize bytes per function.
-  if (Profd.size() % DataRecordSize) {
-    Err = format("profd is %zu bytes, not a multiple of the %u-byte record",
-                 Profd.size(), DataRecordSize);
-    return -EINVAL;
-  }
-  if (Profc.size() % CounterSize) {
-    Err = format("profc is %zu bytes, not a multiple of 8", Profc.size());
-    return -EINVAL;
-  }
-  size_t NumRecords = Profd.size() / DataRecordSize;
-  for (size_t R = 0; R < NumRecords; ++R) {
-    auto Field = [&](DataField F) {
-      return loadU64(Profd, R * DataRecordSize + F * 8);
-    };
-    ProfRawFunction Fn;
-    Fn.NameRef = Field(DF_NameRef);
-    Fn.FuncHash = Field(DF_FuncHash);
-    Fn.NumCounters = Field(DF_NumCounters);
-    Fn.NumBitmapBytes = Field(DF_NumBitmapBytes);
-    uint64_t CountersOff = Field(DF_CountersOffset);
-    uint64_t BitmapOff = Field(DF_BitmapOffset);
-    std::string Which =
-        format("function %zu (name ref 0x%016" PRIx64 ")", R, Fn.NameRef);
-    if (Fn.NumCounters == 0 || Fn.NumCounters > UINT32_MAX) {
-      Err =
-          format("%s has %" PRIu64 " counters", Which.c_str(), Fn.NumCounters);
-      return -EINVAL;
-    }
-    // Per-CPU rows are padded to whole cache lines (Names.h).
-    // NumCounters <= UINT32_MAX and Rows <= MaxPerCpuRows: no overflow.
-    uint64_t Stride = (In.Flags & CovMapFlagPerCpu)
-                          ? (Fn.NumCounters + PerCpuRowAlign - 1) /
-                                PerCpuRowAlign * PerCpuRowAlign
-                          : Fn.NumCounters;
-    if (CountersOff % 8 || CountersOff > Profc.size() ||
-        Stride * Rows > (Profc.size() - CountersOff) / CounterSize) {
-      std::string RowsText =
-          (In.Flags & CovMapFlagPerCpu)
-              ? format(" in %" PRIu64 " per-CPU rows of %" PRIu64, Rows,
-                       Stride)
-              : "";
-      Err = format("counters of %s (%" PRIu64 "%s at byte %" PRIu64
-                   ") lie outside profc (%zu bytes)",
-                   Which.c_str(), Fn.NumCounters, RowsText.c_str(),
-                   CountersOff, Profc.size());
-      return -EINVAL;
-    }
-    if (Fn.NumBitmapBytes > UINT32_MAX || BitmapOff > Profc.size() ||
-        Fn.NumBitmapBytes > Profc.size() - BitmapOff) {
-      Err = format("bitmap of %s (%" PRIu64 " bytes at byte %" PRIu64
-                   ") lies outside profc (%zu bytes)",
-                   Which.c_str(), Fn.NumBitmapBytes, BitmapOff, Profc.size());
-      return -EINVAL;
-    }
-    if (Fn.NumBitmapBytes && !getProfRawLayout(In.Version)->HasBitmap) {
-      Err = format("%s has an MC/DC bitmap, which raw version %" PRIu64
-                   " cannot hold",
-                   Which.c_str(), In.Version);
-      return -EINVAL;
-    }
-    // Gather in record order: the sections written are exactly the
-    // counters and bitmap bytes of the records, whatever else profc holds.
-    // Per-CPU rows are summed (wrapping, like the counters themselves).
-    Fn.CountersOffset = In.Counters.size() * 8;
-    for (uint64_t I = 0; In.ByteCounters && I < Fn.NumCounters; ++I)
-      In.Counters.push_back(Profc[CountersOff + I] == 0 ? 1 : 0);
-    for (uint64_t I = 0; !In.ByteCounters && I < Fn.NumCounters; ++I) {
-      uint64_t Sum = 0;
-      for (uint64_t Row = 0; Row < Rows; ++Row)
-        Sum += loadU64(Profc, CountersOff + (Row * Stride + I) * 8);
-      In.Counters.push_back(Sum);
-    }
-    Fn.BitmapOffset = In.Bitmap.size();
-    In.Bitmap.insert(In.Bitmap.end(), Profc.begin() + BitmapOff,
-                     Profc.begin() + BitmapOff + Fn.NumBitmapBytes);
-    In.Functions.push_back(Fn);
-  }
-
-  // STEP 3: the names blob goes into the profile verbatim, once every
-  // record's NameRef is the MD5 of one of its names (llvm-profdata would
-  // reject the profile later, as "malformed", without saying why).
-  if (NumRecords && Profn.empty()) {
-    Err = "profn is empty but profd has records";
-    return -EINVAL;
-  }
-  std::vector<std::string> FnNames;
-  if (int E = decodeNames(Profn, FnNames, Err))
-    return E;
-  std::set<uint64_t> Refs;
-  for (const std::string &Name : FnNames)
-    Refs.insert(md5NameRef(Name));
-  for (size_t I = 0; I < In.Functions.size(); ++I)
-    if (!Refs.count(In.Functions[I].NameRef)) {
-      Err = format("function %zu (name ref 0x%016" PRIx64 ") has no name in "
-                   "profn (%zu names): the names map is damaged or belongs "
-                   "to another object",
-                   I, In.Functions[I].NameRef, FnNames.size());
-      return -EINVAL;
-    }
-  In.Names = Profn;
-  return 0;
-}
-
 //===-- Writing the profile -----------------------------------------------===//
 
 int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
   const ProfRawLayout *L = getProfRawLayout(In.Version);
   if (!L) {
-    Err =
-        format("unsupported raw profile version %" PRIu64 ": bpfcov writes %s",
-               In.Version, supportedProfRawVersions().c_str());
+    Err = strFormat("unsupported raw profile version %" PRIu64
+                    ": bpfcov writes %s",
+                    In.Version, supportedProfRawVersions().c_str());
     return -EINVAL;
   }
   if (Out.size() % 8) {
@@ -390,27 +204,28 @@ int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
     if (F.NumCounters == 0 || F.NumCounters > UINT32_MAX ||
         F.CountersOffset % 8 || F.CountersOffset / 8 > In.Counters.size() ||
         F.NumCounters > In.Counters.size() - F.CountersOffset / 8) {
-      Err = format("function %zu: %" PRIu64 " counters at byte %" PRIu64
-                   " do not fit the %zu counters",
-                   R, F.NumCounters, F.CountersOffset, In.Counters.size());
+      Err = strFormat("function %zu: %" PRIu64 " counters at byte %" PRIu64
+                      " do not fit the %zu counters",
+                      R, F.NumCounters, F.CountersOffset, In.Counters.size());
       return -EINVAL;
     }
     if (F.NumBitmapBytes && !L->HasBitmap) {
-      Err = format("function %zu: raw version %" PRIu64 " has no MC/DC bitmap",
-                   R, In.Version);
+      Err =
+          strFormat("function %zu: raw version %" PRIu64 " has no MC/DC bitmap",
+                    R, In.Version);
       return -EINVAL;
     }
     if (F.NumBitmapBytes > UINT32_MAX || F.BitmapOffset > In.Bitmap.size() ||
         F.NumBitmapBytes > In.Bitmap.size() - F.BitmapOffset) {
-      Err = format("function %zu: %" PRIu64 " bitmap bytes at byte %" PRIu64
-                   " do not fit the %zu bitmap bytes",
-                   R, F.NumBitmapBytes, F.BitmapOffset, In.Bitmap.size());
+      Err = strFormat("function %zu: %" PRIu64 " bitmap bytes at byte %" PRIu64
+                      " do not fit the %zu bitmap bytes",
+                      R, F.NumBitmapBytes, F.BitmapOffset, In.Bitmap.size());
       return -EINVAL;
     }
   }
   if (!L->HasBitmap && !In.Bitmap.empty()) {
-    Err = format("raw version %" PRIu64 " has no MC/DC bitmap section",
-                 In.Version);
+    Err = strFormat("raw version %" PRIu64 " has no MC/DC bitmap section",
+                    In.Version);
     return -EINVAL;
   }
 
@@ -422,8 +237,8 @@ int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
   // Bool counters: one byte each, then padding to 8 (ProfRaw.h).
   const uint64_t CounterSize = In.ByteCounters ? 1 : 8;
   if (In.ByteCounters && !L->HasBitmap) {
-    Err = format("raw version %" PRIu64 " has no one-byte counters",
-                 In.Version);
+    Err = strFormat("raw version %" PRIu64 " has no one-byte counters",
+                    In.Version);
     return -EINVAL;
   }
   const uint64_t CountersBytes = In.Counters.size() * CounterSize;
@@ -439,7 +254,7 @@ int writeProfRaw(const ProfRawInput &In, std::string &Out, std::string &Err) {
   std::string Buf;
   LEWriter W{Buf};
   // INSTR_PROF_RAW_HEADER, in the order of that version's InstrProfData.inc.
-  W.u64(ProfRawMagic64);
+  W.u64(RawMagic64);
   W.u64(In.Version | (In.ByteCounters ? ProfRawVariantByteCoverage : 0));
   W.u64(BinaryIdsSize);
   W.u64(NumData);            // DataSize / NumData
@@ -528,28 +343,33 @@ int walkProfRaws(const std::string &Bytes, std::vector<std::string> &Names,
       ++Pos;
     if (Pos == Bytes.size())
       return 0;
-    if (Pos % 8 || Bytes.size() - Pos < 16 ||
-        loadLE64(Bytes, Pos) != ProfRawMagic64) {
-      Err = format("no raw profile header at byte %zu", Pos);
+    RawStart H;
+    if (Pos % 8 || !readRawStart(Bytes, Pos, H)) {
+      Err = strFormat("no raw profile header at byte %zu", Pos);
       return -EINVAL;
     }
-    // GET_VERSION: variant flags live in the top bits (8 of them in v8,
-    // 32 in v10); the versions themselves are small.
-    uint64_t VersionField = loadLE64(Bytes, Pos + 8);
-    uint64_t Version = VersionField & 0xffffffffULL;
+    if (H.Is32) {
+      Err =
+          strFormat("32-bit raw profile at byte %zu: bpfcov reads the records "
+                    "of 64-bit producers only",
+                    Pos);
+      return -EINVAL;
+    }
+    uint64_t VersionField = H.VersionField;
+    uint64_t Version = H.version();
     const ProfRawLayout *L = getProfRawLayout(Version);
     if (!L) {
-      Err =
-          format("raw profile version %" PRIu64 " at byte %zu: bpfcov reads %s",
-                 Version, Pos, supportedProfRawVersions().c_str());
+      Err = strFormat("raw profile version %" PRIu64
+                      " at byte %zu: bpfcov reads %s",
+                      Version, Pos, supportedProfRawVersions().c_str());
       return -EINVAL;
     }
     if (Bytes.size() - Pos < L->HeaderSize) {
-      Err = format("truncated raw profile header at byte %zu", Pos);
+      Err = strFormat("truncated raw profile header at byte %zu", Pos);
       return -EINVAL;
     }
     unsigned F = 2;
-    auto Next = [&] { return loadLE64(Bytes, Pos + 8 * F++); };
+    auto Next = [&] { return loadRaw(Bytes, Pos + 8 * F++, 8, H.BigEndian); };
     uint64_t BinaryIdsSize = Next();
     uint64_t NumData = Next();
     uint64_t PadBeforeCounters = Next();
@@ -585,7 +405,7 @@ int walkProfRaws(const std::string &Bytes, std::vector<std::string> &Names,
     uint64_t End = Pos + L->HeaderSize;
     for (uint64_t T : Terms) {
       if (T > Limit || End + T > Limit) {
-        Err = format("truncated raw profile at byte %zu", Pos);
+        Err = strFormat("truncated raw profile at byte %zu", Pos);
         return -EINVAL;
       }
       End += T;
@@ -594,13 +414,13 @@ int walkProfRaws(const std::string &Bytes, std::vector<std::string> &Names,
     size_t BI = Pos + L->HeaderSize, BIEnd = BI + BinaryIdsSize;
     while (BI < BIEnd) {
       if (BIEnd - BI < 8) {
-        Err = format("malformed binary id at byte %zu", BI);
+        Err = strFormat("malformed binary id at byte %zu", BI);
         return -EINVAL;
       }
-      uint64_t Len = loadLE64(Bytes, BI);
+      uint64_t Len = loadRaw(Bytes, BI, 8, H.BigEndian);
       BI += 8;
       if (Len == 0 || Len > BIEnd - BI) {
-        Err = format("malformed binary id at byte %zu", BI - 8);
+        Err = strFormat("malformed binary id at byte %zu", BI - 8);
         return -EINVAL;
       }
       std::string Id = Bytes.substr(BI, Len);
@@ -624,12 +444,12 @@ int walkProfRaws(const std::string &Bytes, std::vector<std::string> &Names,
       if (!HasValues)
         continue;
       if (End + 4 > Limit) {
-        Err = format("truncated value data at byte %" PRIu64, End);
+        Err = strFormat("truncated value data at byte %" PRIu64, End);
         return -EINVAL;
       }
-      uint32_t Size = loadLE32(Bytes, End);
+      uint64_t Size = loadRaw(Bytes, End, 4, H.BigEndian);
       if (Size < 8 || Size % 8 || End + Size > Limit) {
-        Err = format("malformed value data at byte %" PRIu64, End);
+        Err = strFormat("malformed value data at byte %" PRIu64, End);
         return -EINVAL;
       }
       End += Size;

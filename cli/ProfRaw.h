@@ -1,15 +1,16 @@
-//===-- ProfRaw.h - Pure .profraw writer for bpfcov gen -------------------===//
+//===-- ProfRaw.h - The raw profile format ----------------------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// Turns the four coverage maps of one BPF object (bpfcov/Names.h) into the
-// raw profile that llvm-profdata of the LLVM that built the object reads.
-// No libbpf and no file I/O: bytes in, bytes out (gen.cpp does the I/O).
+// LLVM's raw profile (.profraw) as bpfcov writes and reads it: the table of
+// raw versions {version, LLVM majors, layout}, the magic and version-field
+// constants, the writer (ProfRawInput -> bytes) and the readers of what a
+// raw profile says (its version, its object names). No libbpf and no file
+// I/O: bytes in, bytes out (gen.cpp and out.cpp do the I/O).
 //
 // USAGE:
-//   ProfRawInput In;
-//   if (parseCoverageMaps(Profc, Profd, Profn, CovMap, In, Err) ||
-//       writeProfRaw(In, Out, Err)) ... // Out: one raw profile, appended
+//   ProfRawInput In;  // from parseCoverageMaps() (CoverageMaps.h)
+//   if (writeProfRaw(In, Out, Err)) ... // Out: one raw profile, appended
 //===----------------------------------------------------------------------===//
 //
 // The raw profile, as written here (little-endian; every section starts and
@@ -18,7 +19,8 @@
 // LLVM that produced the object; the version is a RUNTIME value taken from
 // .rodata.covmap (CF_RawVersion), never INSTR_PROF_RAW_VERSION of a header.
 //
-//   raw version 8 (LLVM 14, 15, 16)        raw version 10 (LLVM 19 ... 22)
+//   raw version 8                          raw version 10
+//   (the LLVMs of each: profRawVersions() in ProfRaw.cpp)
 //   header: 11 x u64 = 88 bytes            header: 16 x u64 = 128 bytes
 //   off  field                             off  field
 //   0    Magic 0xff6c70726f667281          0    Magic
@@ -92,14 +94,37 @@
 
 namespace bpfcov {
 
-/// INSTR_PROF_RAW_MAGIC_64: "\xfflprofr\x81" read as a u64.
-inline constexpr uint64_t ProfRawMagic64 = 0xff6c70726f667281ULL;
+/// INSTR_PROF_RAW_MAGIC_64: "\xfflprofr\x81" as a u64 (the raw profile is
+/// in its producer's byte order; bpfcov writes little-endian).
+inline constexpr uint64_t RawMagic64 = 0xff6c70726f667281ULL;
+/// INSTR_PROF_RAW_MAGIC_32: "\xfflprofR\x81" as a u64 (32-bit producers).
+inline constexpr uint64_t RawMagic32 = 0xff6c70726f665281ULL;
+/// IndexedInstrProf::Magic, which reads "\xfflprofi\x81" on disk
+/// (llvm-profdata's output, .profdata).
+inline constexpr uint64_t IndexedMagic = 0x8169666f72706cffULL;
 
+/// GET_VERSION() of InstrProfData.inc: the version field holds the format
+/// version in its low 32 bits and variant flags (IR, CS, byte coverage,
+/// ...) in the high ones.
+inline constexpr uint64_t RawVersionMask = 0xffffffffULL;
 /// VARIANT_MASK_BYTE_COVERAGE of InstrProfData.inc (LLVM 19 and 22): the
 /// raw version's flag for one-byte counters.
 inline constexpr uint64_t ProfRawVariantByteCoverage = 1ULL << 60;
 
-/// The layout facts of one supported raw-profile version.
+/// The LLVM majors whose llvm-profdata reads one raw-profile version
+/// (raw profiles are read only by the exact version that wrote them).
+struct LLVMMajorRange {
+  unsigned Min = 0; ///< 0: the version is unknown to bpfcov
+  unsigned Max = 0; ///< 0 with Min != 0: "Min or later"
+  bool isKnown() const { return Min != 0; }
+  bool contains(unsigned Major) const {
+    return Major >= Min && (Max == 0 || Major <= Max);
+  }
+  /// "LLVM 14-17", "LLVM 18", "LLVM 23 or later".
+  std::string str() const;
+};
+
+/// The layout facts of one raw-profile version bpfcov writes and reads.
 struct ProfRawLayout {
   uint64_t Version;         ///< INSTR_PROF_RAW_VERSION
   unsigned HeaderSize;      ///< bytes (8 x number of header fields)
@@ -107,13 +132,37 @@ struct ProfRawLayout {
   uint64_t ValueKindLast;   ///< IPVK_Last of that LLVM
   bool HasBitmap;           ///< BitmapPtr/NumBitmapBytes, bitmap section
   bool HasVTables;          ///< NumVTables/VNamesSize header fields
-  const char *LLVMVersions; ///< human-readable, for messages
 };
 
-/// The layout of raw version \p Version, or null when unsupported.
+/// One row of the version table: a raw version, the LLVMs that write it,
+/// and its layout when bpfcov writes it (null: known, not written).
+struct ProfRawVersion {
+  uint64_t Version;
+  LLVMMajorRange Majors;
+  const ProfRawLayout *Layout;
+};
+/// The table, oldest first (ProfRaw.cpp; LLVM 14's raw version 8 first).
+const std::vector<ProfRawVersion> &profRawVersions();
+
+/// Raw version -> LLVM majors (8 -> 14-17, 9 -> 18, 10 -> 19-22,
+/// 11 -> 23 or later); unknown (Min 0) for any other.
+LLVMMajorRange llvmMajorsForRawVersion(uint64_t RawVersion);
+/// The layout of raw version \p Version, or null when bpfcov does not
+/// write it.
 const ProfRawLayout *getProfRawLayout(uint64_t Version);
-/// "8 (LLVM 14-17), 10 (LLVM 19-22)", for error messages.
+/// "8 (LLVM 14-17), 10 (LLVM 19-22)": the versions bpfcov writes.
 std::string supportedProfRawVersions();
+/// "8: LLVM 14-17, 9: LLVM 18, 10: LLVM 19-22, 11: LLVM 23 or later": every
+/// version the table knows, for help texts and messages.
+std::string knownProfRawVersions();
+
+/// True if \p Bytes starts like an indexed profile (.profdata).
+bool isIndexedProfile(const std::string &Bytes);
+
+/// Reads the format version (variant bits masked off) from the header of
+/// the raw profile \p Bytes, in either byte order, 64- or 32-bit. Returns
+/// 0, or -EINVAL when \p Bytes is not a raw profile.
+int readRawProfileVersion(const std::string &Bytes, uint64_t &Version);
 
 /// One instrumented function (one .rodata.profd record).
 struct ProfRawFunction {
@@ -147,17 +196,6 @@ struct ProfRawSummary {
   bool ByteCounters = false; ///< counts are hit (1) / not hit (0)
 };
 ProfRawSummary summarize(const ProfRawInput &In);
-
-/// Fills \p In from the values of one object's four maps (key 0 of each,
-/// host byte order), validating the covmap magic, version and name, the
-/// profd size and every record's counter and bitmap ranges. Counters and
-/// bitmap bytes are gathered in record order; per-CPU counter rows
-/// (CovMapFlagPerCpu) are summed into one counter each; bool counter bytes
-/// (CovMapFlagByteCounters) become 1 (0: hit) or 0 (not hit). Returns 0, or -EINVAL with a
-/// message (lower-case, no period) in \p Err.
-int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
-                      const std::string &Profn, const std::string &CovMap,
-                      ProfRawInput &In, std::string &Err);
 
 /// Appends one raw profile of version In.Version to \p Out (whose size must
 /// be a multiple of 8, so concatenated profiles stay aligned). Returns 0, or

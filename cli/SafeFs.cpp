@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dirent.h>
@@ -19,12 +20,6 @@
 #include <unistd.h>
 
 namespace bpfcov {
-
-void UniqueFd::reset(int New) {
-  if (Fd >= 0)
-    ::close(Fd);
-  Fd = New;
-}
 
 std::string fdPath(int DirFd, const std::string &Name) {
   return "/proc/self/fd/" + std::to_string(DirFd) + "/" + Name;
@@ -135,18 +130,6 @@ void applyUmaskModes(const std::string &Path, bool IsDir) {
   ::chmod(Path.c_str(), (IsDir ? 0777 : 0666) & ~Mask);
 }
 
-std::string dirName(const std::string &Path) {
-  size_t Slash = Path.rfind('/');
-  if (Slash == std::string::npos)
-    return ".";
-  return Slash == 0 ? "/" : Path.substr(0, Slash);
-}
-
-std::string baseName(const std::string &Path) {
-  size_t Slash = Path.rfind('/');
-  return Slash == std::string::npos ? Path : Path.substr(Slash + 1);
-}
-
 /// The fd behind /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N:
 /// bpfcov's own open files, written as they are; -1 for other paths.
 static int ownFdOf(const std::string &Path) {
@@ -210,18 +193,6 @@ int classifyOutput(const std::string &Path, OutputKind &Kind) {
   return -ELOOP;
 }
 
-static int writeAll(int Fd, const std::string &Bytes) {
-  for (size_t Done = 0; Done < Bytes.size();) {
-    ssize_t N = ::write(Fd, Bytes.data() + Done, Bytes.size() - Done);
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N < 0)
-      return -errno;
-    Done += static_cast<size_t>(N);
-  }
-  return 0;
-}
-
 /// Writes through a device, FIFO or bpfcov's own fd.
 static int writeThrough(const std::string &Path, const std::string &Bytes) {
   int Own = ownFdOf(Path);
@@ -276,6 +247,92 @@ int writeOutputFile(const std::string &Path, const std::string &Bytes) {
     ::fsync(DirFd);
     ::close(DirFd);
   }
+  return 0;
+}
+
+//===-- Replacing what bpfcov wrote
+//----------------------------------------===//
+
+int rewriteOwnFile(const std::string &Path, const std::string &Bytes) {
+  UniqueFd Fd(
+      ::open(Path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC));
+  if (!Fd.valid())
+    return -errno;
+  if (int Err = writeAll(Fd.get(), Bytes))
+    return Err;
+  return ::close(Fd.release()) == 0 ? 0 : -errno;
+}
+
+int checkReplaceableDir(const std::string &Target, const char *Marker) {
+  struct stat St;
+  if (::lstat(Target.c_str(), &St) != 0)
+    return 0;
+  if (S_ISLNK(St.st_mode)) {
+    pErr("'%s' is a symbolic link: bpfcov does not replace links or what "
+         "they lead to; give the report directory's own path with -o",
+         Target.c_str());
+    return -ELOOP;
+  }
+  if (!S_ISDIR(St.st_mode)) {
+    pErr("'%s' exists and is not a directory: remove it or choose another -o",
+         Target.c_str());
+    return -EEXIST;
+  }
+  struct stat MarkerSt;
+  if ((::lstat(joinPath(Target, Marker).c_str(), &MarkerSt) == 0 &&
+       S_ISREG(MarkerSt.st_mode)) ||
+      isEmptyDir(Target))
+    return 0;
+  pErr("'%s' is a directory that bpfcov did not write (it has no '%s' "
+       "file): not replacing it, nor deleting its files; remove it or "
+       "choose another -o",
+       Target.c_str(), Marker);
+  return -EEXIST;
+}
+
+int writeMarker(const std::string &Dir, const char *Marker,
+                const std::string &Text) {
+  int Fd = ::open(joinPath(Dir, Marker).c_str(),
+                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (Fd < 0)
+    return -errno;
+  int Err = writeAll(Fd, Text);
+  ::close(Fd);
+  return Err;
+}
+
+int publishTemp(TempPath &Tmp, const std::string &Target, bool IsDir) {
+  applyUmaskModes(Tmp.Path, IsDir);
+  if (IsDir && pathExists(Target)) {
+    if (::renameat2(AT_FDCWD, Tmp.Path.c_str(), AT_FDCWD, Target.c_str(),
+                    RENAME_EXCHANGE) == 0)
+      return 0; // Tmp.Path now holds the old report: removed with Tmp
+    if (errno != EINVAL && errno != ENOSYS) {
+      int Err = -errno;
+      pErr("cannot replace '%s': %s", Target.c_str(), std::strerror(-Err));
+      return Err;
+    }
+    // No RENAME_EXCHANGE on this file system: move the old one aside.
+    TempPath Old;
+    if (int Err = makeTemp(dirName(Target), baseName(Target) + ".old",
+                           /*IsDir=*/true, Old)) {
+      pErr("cannot create a directory beside '%s': %s", Target.c_str(),
+           std::strerror(-Err));
+      return Err;
+    }
+    if (::rename(Target.c_str(), Old.Path.c_str()) != 0) {
+      int Err = -errno;
+      pErr("cannot replace '%s': %s", Target.c_str(), std::strerror(-Err));
+      return Err;
+    }
+  }
+  if (::rename(Tmp.Path.c_str(), Target.c_str()) != 0) {
+    int Err = -errno;
+    pErr("cannot rename '%s' to '%s': %s", Tmp.Path.c_str(), Target.c_str(),
+         std::strerror(-Err));
+    return Err;
+  }
+  Tmp.release();
   return 0;
 }
 

@@ -15,37 +15,13 @@
 #ifndef BPFCOV_CLI_SAFEFS_H
 #define BPFCOV_CLI_SAFEFS_H
 
+#include "Sys.h"
+
 #include <string>
 #include <sys/types.h>
 #include <vector>
 
 namespace bpfcov {
-
-/// An owned file descriptor, closed on destruction.
-class UniqueFd {
-public:
-  UniqueFd() = default;
-  explicit UniqueFd(int Fd) : Fd(Fd) {}
-  UniqueFd(UniqueFd &&O) noexcept : Fd(O.release()) {}
-  UniqueFd &operator=(UniqueFd &&O) noexcept {
-    reset(O.release());
-    return *this;
-  }
-  UniqueFd(const UniqueFd &) = delete;
-  UniqueFd &operator=(const UniqueFd &) = delete;
-  ~UniqueFd() { reset(); }
-  int get() const { return Fd; }
-  bool valid() const { return Fd >= 0; }
-  int release() {
-    int R = Fd;
-    Fd = -1;
-    return R;
-  }
-  void reset(int New = -1);
-
-private:
-  int Fd = -1;
-};
 
 /// "/proc/self/fd/<DirFd>/<Name>": a path that reaches \p Name inside the
 /// directory bpfcov holds open, whatever happened to the path it was opened
@@ -107,10 +83,25 @@ int classifyOutput(const std::string &Path, OutputKind &Kind);
 /// Returns 0 or -errno (after printing).
 int writeOutputFile(const std::string &Path, const std::string &Bytes);
 
-/// `dir/x` -> `dir`, `x` -> `.`, `/x` -> `/`.
-std::string dirName(const std::string &Path);
-/// `dir/x` -> `x`.
-std::string baseName(const std::string &Path);
+/// Replaces the contents of \p Path, a temporary bpfcov made (never
+/// through a link). Returns 0 or -errno.
+int rewriteOwnFile(const std::string &Path, const std::string &Bytes);
+
+/// An existing directory \p Target may be replaced only when it is empty or
+/// bpfcov wrote it (it holds the regular file \p Marker): anything else may
+/// hold the user's files, which bpfcov never deletes. Returns 0 (also when
+/// \p Target is missing) or -errno (after printing what to do).
+int checkReplaceableDir(const std::string &Target, const char *Marker);
+
+/// Creates \p Marker holding \p Text in the directory bpfcov just wrote.
+/// Returns 0 or -errno.
+int writeMarker(const std::string &Dir, const char *Marker,
+                const std::string &Text);
+
+/// Moves the finished \p Tmp to \p Target, replacing what is there (a
+/// directory is swapped in atomically, the old one then removed with
+/// \p Tmp). Returns 0 or -errno (after printing).
+int publishTemp(TempPath &Tmp, const std::string &Target, bool IsDir);
 
 } // namespace bpfcov
 

@@ -11,11 +11,14 @@
 //
 // USAGE: sudo bpfcov gen [--unpin] [-o PATH] ./app    # writes ./app.profraw
 //===----------------------------------------------------------------------===//
+#include "Args.h"
 #include "Commands.h"
+#include "CoverageMaps.h"
 #include "Diag.h"
 #include "Json.h"
 #include "Pins.h"
 #include "ProfRaw.h"
+#include "Sys.h"
 
 #include "bpfcov/Names.h"
 
@@ -48,13 +51,16 @@ struct GenOptions {
 
 enum : int { OptFromDump = 0x100 };
 
-const char GenDoc[] =
+/// The help text around the raw versions bpfcov writes (ProfRaw's table).
+const char GenDocHead[] =
     "Write the coverage counters of APP as a raw profile for llvm-profdata."
     "\v"
     "Reads <bpffs>/cov/<app>/<object>/{profc,profd,profn,covmap}, pinned by\n"
     "'bpfcov run APP', where <app> is the base name of APP; works while APP\n"
     "still runs. Each object becomes one raw profile of the version the LLVM\n"
-    "that built it reads (8 for LLVM 14-17, 10 for LLVM 19-22), all\n"
+    "that built it reads (";
+const char GenDocTail[] =
+    "), all\n"
     "concatenated in one file; llvm-profdata merge reads them all. The\n"
     "output is replaced atomically: on failure it is left as it was.\n"
     "\n"
@@ -87,25 +93,28 @@ error_t parseGenOption(int Key, char *Arg, argp_state *State) {
     break;
   case 'o':
     if (!*Arg)
-      argp_error(State, "'-o' needs a file name");
+      return argsUsageError(State, "'-o' needs a file name");
     O->Output = Arg;
     break;
   case OptFromDump:
     if (!*Arg)
-      argp_error(State, "'--from-dump' needs a directory");
+      return argsUsageError(State, "'--from-dump' needs a directory");
     O->FromDump = Arg;
     break;
   case ARGP_KEY_ARG:
     if (!O->AppPath.empty())
-      argp_error(State, "unexpected argument '%s': give one APP", Arg);
+      return argsUsageError(State, "unexpected argument '%s': give one APP",
+                            Arg);
     O->AppPath = Arg;
     break;
   case ARGP_KEY_END:
     if (O->AppPath.empty())
-      argp_error(State, "missing APP: the application given to 'bpfcov run'");
+      return argsUsageError(
+          State, "missing APP: the application given to 'bpfcov run'");
     if (O->Unpin && !O->FromDump.empty())
-      argp_error(State, "'--unpin' removes bpffs pins: it cannot be used "
-                        "with '--from-dump'");
+      return argsUsageError(State,
+                            "'--unpin' removes bpffs pins: it cannot be used "
+                            "with '--from-dump'");
     break;
   default:
     return ARGP_ERR_UNKNOWN;
@@ -113,8 +122,13 @@ error_t parseGenOption(int Key, char *Arg, argp_state *State) {
   return 0;
 }
 
-const argp GenArgp = {GenOptionsSpec, parseGenOption, "APP",  GenDoc,
-                      nullptr,        nullptr,        nullptr};
+const argp &genArgp() {
+  static const std::string Doc =
+      GenDocHead + supportedProfRawVersions() + GenDocTail;
+  static const argp A = {GenOptionsSpec, parseGenOption, "APP",  Doc.c_str(),
+                         nullptr,        nullptr,        nullptr};
+  return A;
+}
 
 /// The maps of one object, as read.
 struct ObjectMaps {
@@ -123,25 +137,6 @@ struct ObjectMaps {
   std::string Values[NumCoverageMaps];
   std::string Error; ///< why this object is skipped ("" if good)
 };
-
-/// Reads a whole plain file. Returns 0 or -errno.
-int readFile(const std::string &Path, std::string &Out) {
-  UniqueFd Fd(open(Path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!Fd.valid())
-    return -errno;
-  Out.clear();
-  char Buf[65536];
-  while (true) {
-    ssize_t N = read(Fd.get(), Buf, sizeof(Buf));
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N < 0)
-      return -errno;
-    if (N == 0)
-      return 0;
-    Out.append(Buf, N);
-  }
-}
 
 /// What kind of BPF object \p Fd is ("map", "prog", "link", "btf", ...).
 std::string bpfObjectKind(int Fd) {
@@ -262,8 +257,9 @@ int readAllObjects(const GenOptions &O, AppPins &Pins,
     }
     if (M.Error.empty())
       pDebug(1, "read '%s': profc %zu, profd %zu, profn %zu, covmap %zu bytes",
-             M.Dir.c_str(), M.Values[0].size(), M.Values[1].size(),
-             M.Values[2].size(), M.Values[3].size());
+             M.Dir.c_str(), M.Values[SlotCounters].size(),
+             M.Values[SlotData].size(), M.Values[SlotNames].size(),
+             M.Values[SlotCovMap].size());
     Objects.push_back(std::move(M));
   }
   return 0;
@@ -276,46 +272,33 @@ struct ObjectResult {
 
 void printJson(const std::string &Path,
                const std::vector<ObjectResult> &Results) {
-  const char *NL = Globals.Pretty ? "\n" : "";
-  const char *I1 = Globals.Pretty ? "  " : "";
-  const char *I2 = Globals.Pretty ? "    " : "";
-  const char *I3 = Globals.Pretty ? "      " : "";
-  const char *Sp = Globals.Pretty ? " " : "";
-  std::printf("{%s%s\"profraw\":%s%s,%s%s\"objects\":%s[", NL, I1, Sp,
-              jsonString(Path).c_str(), NL, I1, Sp);
-  for (size_t I = 0; I < Results.size(); ++I) {
-    const ObjectResult &R = Results[I];
+  JsonWriter W(Globals.Pretty);
+  W.beginObject();
+  W.member("profraw", Path);
+  W.key("objects");
+  W.beginArray();
+  for (const ObjectResult &R : Results) {
+    W.beginObject();
+    W.member("name", R.Name);
+    W.memberUInt("functions", R.Summary.Functions);
+    W.memberUInt("counters", R.Summary.Counters);
     // Bool counters: "bool": true and "hit" (counters that ran) for "total".
-    std::string Kind = R.Summary.ByteCounters
-                           ? std::string(",") + NL + I3 + "\"bool\":" + Sp +
-                                 "true"
-                           : std::string();
-    std::printf("%s%s%s{%s%s\"name\":%s%s,%s%s\"functions\":%s%" PRIu64
-                ",%s%s\"counters\":%s%" PRIu64 "%s,%s%s\"%s\":%s%" PRIu64
-                "%s%s}",
-                I ? "," : "", NL, I2, NL, I3, Sp, jsonString(R.Name).c_str(),
-                NL, I3, Sp, R.Summary.Functions, NL, I3, Sp, R.Summary.Counters,
-                Kind.c_str(), NL, I3,
-                R.Summary.ByteCounters ? "hit" : "total", Sp, R.Summary.Total,
-                NL, I2);
+    if (R.Summary.ByteCounters)
+      W.memberBool("bool", true);
+    W.memberUInt(R.Summary.ByteCounters ? "hit" : "total", R.Summary.Total);
+    W.endObject();
   }
-  std::printf("%s%s]%s}\n", Results.empty() ? "" : NL,
-              Results.empty() ? "" : I1, NL);
+  W.endArray();
+  W.endObject();
+  std::printf("%s\n", W.str().c_str());
 }
 
 } // namespace
 
 int doGen(int Argc, char **Argv) {
   GenOptions O;
-  // Under --json, help is the JSON value null (bpftool's convention).
-  for (int I = 1; Globals.Json && I < Argc && std::strcmp(Argv[I], "--"); ++I)
-    if (!std::strcmp(Argv[I], "--help") || !std::strcmp(Argv[I], "-?") ||
-        !std::strcmp(Argv[I], "--usage")) {
-      std::printf("null\n");
-      return 0;
-    }
-  if (argp_parse(&GenArgp, Argc, Argv, 0, nullptr, &O) != 0)
-    return 1;
+  if (int Exit = parseSubcommand({&genArgp()}, Argc, Argv, &O); Exit != ArgsOk)
+    return Exit;
   std::string App = appName(O.AppPath);
   if (App.empty() || App == "_" || App == "__") {
     pErr("cannot derive an application name from '%s'", O.AppPath.c_str());
@@ -366,8 +349,9 @@ int doGen(int Argc, char **Argv) {
     ProfRawInput In;
     std::string Err;
     if (M.Error.empty() &&
-        (parseCoverageMaps(M.Values[0], M.Values[1], M.Values[2], M.Values[3],
-                           In, Err) ||
+        (parseCoverageMaps(M.Values[SlotCounters], M.Values[SlotData],
+                           M.Values[SlotNames], M.Values[SlotCovMap], In,
+                           Err) ||
          writeProfRaw(In, Bytes, Err)))
       M.Error = "corrupt coverage maps: " + Err;
     if (!M.Error.empty()) {

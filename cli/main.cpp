@@ -66,6 +66,14 @@ struct RootState {
   int CmdIndex = -1;
 };
 
+/// "run, gen, out, verify, help": the command table, for messages.
+std::string commandList() {
+  std::string S;
+  for (const Cmd *C = Cmds; C->Name; ++C)
+    S += std::string(S.empty() ? "" : ", ") + C->Name;
+  return S;
+}
+
 error_t parseRoot(int Key, char *Arg, argp_state *State) {
   auto *S = static_cast<RootState *>(State->input);
   switch (Key) {
@@ -90,7 +98,7 @@ error_t parseRoot(int Key, char *Arg, argp_state *State) {
     break;
   case ARGP_KEY_END:
     if (S->CmdIndex < 0)
-      argp_error(State, "missing COMMAND: one of run, gen, out, help");
+      argp_error(State, "missing COMMAND: one of %s", commandList().c_str());
     break;
   default:
     return ARGP_ERR_UNKNOWN;
@@ -129,7 +137,7 @@ int main(int Argc, char **Argv) {
     SubArgv[0] = Prog.data();
     return C->Handler(Argc - S.CmdIndex, SubArgv);
   }
-  pErr("unknown command '%s': use one of run, gen, out, help", Name);
+  pErr("unknown command '%s': use one of %s", Name, commandList().c_str());
   if (!Globals.Json)
     argp_help(&RootArgp, stderr, ARGP_HELP_STD_USAGE, const_cast<char *>("bpfcov"));
   return 1;

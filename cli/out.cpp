@@ -10,12 +10,16 @@
 //
 // USAGE: bpfcov out -f html -o report ./app.profraw
 //===----------------------------------------------------------------------===//
+#include "Args.h"
 #include "Commands.h"
+#include "CoverageSummary.h"
 #include "Diag.h"
 #include "Json.h"
 #include "LLVMTools.h"
 #include "ProfRaw.h"
+#include "ProfileInputs.h"
 #include "SafeFs.h"
+#include "Sys.h"
 
 #include <argp.h>
 #include <cerrno>
@@ -44,6 +48,9 @@ namespace {
 /// The file that marks a directory as an html report bpfcov wrote: only
 /// such a directory (or an empty one) is replaced by the next report.
 constexpr char ReportMarker[] = ".bpfcov-report";
+constexpr char ReportMarkerText[] =
+    "This directory is a report of 'bpfcov out': the next 'bpfcov out' "
+    "with this -o replaces it whole.\n";
 /// Exit status when coverage is below a --fail-under threshold.
 constexpr int ExitFailUnder = 2;
 /// "region coverage ...".
@@ -56,7 +63,8 @@ const char OutUsage[] =
     "       FORMAT := { html | json | lcov }\n"
     "       METRIC := { regions | lines | branches | functions }\n";
 
-const char OutDoc[] =
+/// The help text around the raw versions (ProfRaw's table).
+const char OutDocHead[] =
     "Merge raw profiles (from 'bpfcov gen', or from any program built with "
     "clang -fprofile-instr-generate -fcoverage-mapping) with llvm-profdata, "
     "write a coverage report with llvm-cov and print a per-file summary."
@@ -69,12 +77,15 @@ const char OutDoc[] =
     "Default PATH, with <stem> the first PROFRAW's name without .profraw: "
     "html: ./<stem>-report/ (a directory; a report bpfcov wrote there, "
     "marked by .bpfcov-report, or an empty directory is replaced, any other "
-    "directory refused), json: ./<stem>.json (llvm-cov export -format=text), lcov: "
+    "directory refused), json: ./<stem>.json (llvm-cov export -format=text), "
+    "lcov: "
     "./<stem>.lcov (llvm-cov export -format=lcov). '-o -' writes json or lcov "
     "to stdout and the summary to stderr.\n"
     "\n"
     "Tools: llvm-profdata and llvm-cov of an LLVM that reads the profiles' "
-    "raw version (8: LLVM 14-17, 9: 18, 10: 19-22, 11: 23+), searched in "
+    "raw version (";
+const char OutDocTail[] =
+    "), searched in "
     "--llvm-bin, in the LLVM bpfcov was built with, in /usr/lib/llvm-N/bin, "
     "then on PATH (llvm-profdata-N, llvm-profdata).\n"
     "\n"
@@ -85,7 +96,6 @@ enum OutKey : int {
   KeyObject = 0x100,
   KeyLLVMBin,
   KeyFailUnder,
-  KeyUsage,
 };
 
 const argp_option OutOptions[] = {
@@ -101,8 +111,7 @@ const argp_option OutOptions[] = {
      "Exit 2 when METRIC coverage (default: regions) is below PCT percent "
      "(repeatable)",
      0},
-    {"help", 'h', nullptr, 0, "Show this help", -1},
-    {"usage", KeyUsage, nullptr, 0, "Show the usage line", -1},
+    ARGS_HELP_OPTIONS("Show this help", "Show the usage line"),
     {nullptr, 0, nullptr, 0, nullptr, 0},
 };
 
@@ -113,7 +122,6 @@ struct OutArgs {
   std::string LLVMBin;
   std::vector<FailUnder> FailUnders;
   std::vector<std::string> ProfRaws;
-  int Help = 0; ///< 1: --help, 2: --usage
 };
 
 error_t parseOut(int Key, char *Arg, argp_state *State) {
@@ -121,14 +129,13 @@ error_t parseOut(int Key, char *Arg, argp_state *State) {
   switch (Key) {
   case 'f':
     if (!parseReportFormat(Arg, O->Format)) {
-      pErr("unknown format '%s': use html, json or lcov", Arg);
-      return EINVAL;
+      return argsError(State, "unknown format '%s': use html, json or lcov",
+                       Arg);
     }
     break;
   case 'o':
     if (!*Arg) {
-      pErr("empty output path: give -o PATH");
-      return EINVAL;
+      return argsError(State, "empty output path: give -o PATH");
     }
     O->Output = Arg;
     break;
@@ -141,20 +148,15 @@ error_t parseOut(int Key, char *Arg, argp_state *State) {
   case KeyFailUnder: {
     FailUnder F;
     if (!parseFailUnder(Arg, F)) {
-      pErr("invalid --fail-under '%s': use PCT or METRIC:PCT with METRIC one "
-           "of regions, lines, branches, functions and PCT in 0..100",
-           Arg);
-      return EINVAL;
+      return argsError(State,
+                       "invalid --fail-under '%s': use PCT or METRIC:PCT with "
+                       "METRIC one of regions, lines, branches, functions and "
+                       "PCT in 0..100",
+                       Arg);
     }
     O->FailUnders.push_back(F);
     break;
   }
-  case 'h':
-    O->Help = 1;
-    break;
-  case KeyUsage:
-    O->Help = 2;
-    break;
   case ARGP_KEY_ARG:
     O->ProfRaws.push_back(Arg);
     break;
@@ -164,293 +166,13 @@ error_t parseOut(int Key, char *Arg, argp_state *State) {
   return 0;
 }
 
-const argp OutArgp = {OutOptions, parseOut, "PROFRAW [PROFRAW...]",
-                      OutDoc,     nullptr,  nullptr,
-                      nullptr};
-
-int doHelp(int Which) {
-  if (Globals.Json) {
-    std::printf("null\n");
-    return 0;
-  }
-  std::printf(OutUsage, Globals.Program.c_str());
-  if (Which == 1) {
-    std::printf("\n");
-    std::fflush(stdout);
-    argp_help(&OutArgp, stdout,
-              ARGP_HELP_PRE_DOC | ARGP_HELP_LONG | ARGP_HELP_POST_DOC,
-              const_cast<char *>(Globals.Program.c_str()));
-  }
-  return 0;
-}
-
-//===-- Paths and files ---------------------------------------------------===//
-
-std::string joinPath(const std::string &Dir, const std::string &Name) {
-  if (Dir == ".")
-    return Name;
-  return Dir.back() == '/' ? Dir + Name : Dir + "/" + Name;
-}
-
-/// `dir/app.profraw` -> `app`.
-std::string profileStem(const std::string &ProfRaw) {
-  std::string Base = baseName(ProfRaw);
-  static const char Ext[] = ".profraw";
-  size_t N = sizeof(Ext) - 1;
-  if (Base.size() > N && Base.compare(Base.size() - N, N, Ext) == 0)
-    Base.resize(Base.size() - N);
-  return Base;
-}
-
-bool exists(const std::string &Path, struct stat *St = nullptr) {
-  struct stat S;
-  return ::stat(Path.c_str(), St ? St : &S) == 0;
-}
-
-int readFile(const std::string &Path, std::string &Out) {
-  int Fd = ::open(Path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (Fd < 0)
-    return -errno;
-  struct stat St;
-  if (::fstat(Fd, &St) != 0 || S_ISDIR(St.st_mode)) {
-    int Err = S_ISDIR(St.st_mode) ? -EISDIR : -errno;
-    ::close(Fd);
-    return Err;
-  }
-  Out.clear();
-  char Buf[65536];
-  while (true) {
-    ssize_t N = ::read(Fd, Buf, sizeof(Buf));
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N <= 0) {
-      int Err = N < 0 ? -errno : 0;
-      ::close(Fd);
-      return Err;
-    }
-    Out.append(Buf, static_cast<size_t>(N));
-  }
-}
-
-/// Replaces the contents of our own temporary \p Path. Returns 0 or -errno.
-int rewriteFile(const std::string &Path, const std::string &Bytes) {
-  int Fd = ::open(Path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
-  if (Fd < 0)
-    return -errno;
-  size_t Done = 0;
-  while (Done < Bytes.size()) {
-    ssize_t N = ::write(Fd, Bytes.data() + Done, Bytes.size() - Done);
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N <= 0) {
-      int Err = N < 0 ? -errno : -EIO;
-      ::close(Fd);
-      return Err;
-    }
-    Done += static_cast<size_t>(N);
-  }
-  return ::close(Fd) == 0 ? 0 : -errno;
-}
-
-bool isEmptyDir(const std::string &Path) {
-  DIR *D = ::opendir(Path.c_str());
-  if (!D)
-    return false;
-  bool Empty = true;
-  while (struct dirent *E = ::readdir(D))
-    if (std::strcmp(E->d_name, ".") && std::strcmp(E->d_name, "..")) {
-      Empty = false;
-      break;
-    }
-  ::closedir(D);
-  return Empty;
-}
-
-/// An existing html target may be replaced only when it is an empty
-/// directory or a report bpfcov wrote (it holds ReportMarker): anything
-/// else may hold the user's files, which bpfcov never deletes.
-int checkHtmlTarget(const std::string &Target) {
-  struct stat St;
-  if (::lstat(Target.c_str(), &St) != 0)
-    return 0;
-  if (S_ISLNK(St.st_mode)) {
-    pErr("'%s' is a symbolic link: bpfcov does not replace links or what "
-         "they lead to; give the report directory's own path with -o",
-         Target.c_str());
-    return -ELOOP;
-  }
-  if (!S_ISDIR(St.st_mode)) {
-    pErr("'%s' exists and is not a directory: remove it or choose another -o",
-         Target.c_str());
-    return -EEXIST;
-  }
-  struct stat Marker;
-  if ((::lstat(joinPath(Target, ReportMarker).c_str(), &Marker) == 0 &&
-       S_ISREG(Marker.st_mode)) ||
-      isEmptyDir(Target))
-    return 0;
-  pErr("'%s' is a directory that bpfcov did not write (it has no '%s' "
-       "file): not replacing it, nor deleting its files; remove it or "
-       "choose another -o",
-       Target.c_str(), ReportMarker);
-  return -EEXIST;
-}
-
-/// Writes ReportMarker into the finished report directory \p Dir.
-int markReport(const std::string &Dir) {
-  int Fd = ::open(joinPath(Dir, ReportMarker).c_str(),
-                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-  if (Fd < 0)
-    return -errno;
-  static const char Text[] =
-      "This directory is a report of 'bpfcov out': the next 'bpfcov out' "
-      "with this -o replaces it whole.\n";
-  ssize_t N = ::write(Fd, Text, sizeof(Text) - 1);
-  int Err = N == static_cast<ssize_t>(sizeof(Text) - 1) ? 0 : -EIO;
-  ::close(Fd);
-  return Err;
-}
-
-/// Moves the finished \p Tmp to \p Target, replacing what is there (for a
-/// directory: swapped in atomically, the old report then removed).
-int publish(TempPath &Tmp, const std::string &Target, bool IsDir) {
-  applyUmaskModes(Tmp.Path, IsDir);
-  if (IsDir && exists(Target)) {
-    if (::renameat2(AT_FDCWD, Tmp.Path.c_str(), AT_FDCWD, Target.c_str(),
-                    RENAME_EXCHANGE) == 0)
-      return 0; // Tmp.Path now holds the old report: removed with Tmp
-    if (errno != EINVAL && errno != ENOSYS) {
-      int Err = -errno;
-      pErr("cannot replace '%s': %s", Target.c_str(), std::strerror(-Err));
-      return Err;
-    }
-    // No RENAME_EXCHANGE on this file system: move the old one aside.
-    TempPath Old;
-    if (int Err = makeTemp(dirName(Target), baseName(Target) + ".old",
-                           /*IsDir=*/true, Old)) {
-      pErr("cannot create a directory beside '%s': %s", Target.c_str(),
-           std::strerror(-Err));
-      return Err;
-    }
-    if (::rename(Target.c_str(), Old.Path.c_str()) != 0) {
-      int Err = -errno;
-      pErr("cannot replace '%s': %s", Target.c_str(), std::strerror(-Err));
-      return Err;
-    }
-  }
-  if (::rename(Tmp.Path.c_str(), Target.c_str()) != 0) {
-    int Err = -errno;
-    pErr("cannot rename '%s' to '%s': %s", Tmp.Path.c_str(), Target.c_str(),
-         std::strerror(-Err));
-    return Err;
-  }
-  Tmp.release();
-  return 0;
-}
-
-//===-- Inputs ------------------------------------------------------------===//
-
-struct Profile {
-  std::string Path;
-  std::string Bytes;
-  uint64_t Version = 0;
-  bool ByteCoverage = false; ///< bool counters (hit/not hit)
-};
-
-int readProfiles(const std::vector<std::string> &Paths,
-                 std::vector<Profile> &Out) {
-  for (const std::string &P : Paths) {
-    Profile Prof;
-    Prof.Path = P;
-    if (int Err = readFile(P, Prof.Bytes)) {
-      pErr("cannot read '%s': %s", P.c_str(), std::strerror(-Err));
-      return Err;
-    }
-    if (isIndexedProfile(Prof.Bytes)) {
-      pErr("'%s' is an indexed profile (.profdata), not a raw one: give the "
-           ".profraw files it was merged from",
-           P.c_str());
-      return -EINVAL;
-    }
-    if (readRawProfileVersion(Prof.Bytes, Prof.Version)) {
-      pErr("'%s' is not a raw profile (no .profraw magic): give files "
-           "written by 'bpfcov gen' or by an instrumented program",
-           P.c_str());
-      return -EINVAL;
-    }
-    // Bool (single-byte) counters: every profile in every file, or none.
-    std::vector<uint64_t> Versions;
-    std::string Err;
-    if (readProfRawVersions(Prof.Bytes, Versions, Err) == 0 &&
-        !Versions.empty()) {
-      Prof.ByteCoverage = Versions[0] & ProfRawVariantByteCoverage;
-      for (uint64_t V : Versions)
-        if (bool(V & ProfRawVariantByteCoverage) != Prof.ByteCoverage) {
-          pErr("'%s' holds profiles with bool (hit/not-hit) counters and "
-               "profiles with counts: llvm-profdata cannot merge them; write "
-               "one profile per kind",
-               P.c_str());
-          return -EINVAL;
-        }
-    }
-    if (!Out.empty() && Out[0].ByteCoverage != Prof.ByteCoverage) {
-      const Profile &B = Prof.ByteCoverage ? Prof : Out[0];
-      const Profile &C = Prof.ByteCoverage ? Out[0] : Prof;
-      pErr("'%s' has bool (hit/not-hit) counters but '%s' has counts: "
-           "llvm-profdata cannot merge them; run 'bpfcov out' once per kind",
-           B.Path.c_str(), C.Path.c_str());
-      return -EINVAL;
-    }
-    if (!Out.empty() && Out[0].Version != Prof.Version) {
-      pErr("'%s' has raw profile version %" PRIu64 " but '%s' has %" PRIu64
-           ": they need different llvm-profdata; run 'bpfcov out' once per "
-           "version",
-           P.c_str(), Prof.Version, Out[0].Path.c_str(), Out[0].Version);
-      return -EINVAL;
-    }
-    Out.push_back(std::move(Prof));
-  }
-  return 0;
-}
-
-void addUnique(std::vector<std::string> &List, const std::string &S) {
-  for (const std::string &Have : List)
-    if (Have == S)
-      return;
-  List.push_back(S);
-}
-
-/// The objects of \p P when no --object is given: for every object name
-/// that gen recorded (the profile's binary ids), `<dir>/<name>.bpf.obj` or
-/// `<dir>/<name>.obj`; for profiles without one, `<dir>/<stem>.bpf.obj`.
-int defaultObjects(const Profile &P, std::vector<std::string> &Objects) {
-  std::string Dir = dirName(P.Path);
-  std::vector<std::string> Names = readProfRawObjectNames(P.Bytes);
-  if (Names.empty()) {
-    std::string Obj = joinPath(Dir, profileStem(P.Path) + ".bpf.obj");
-    if (!exists(Obj)) {
-      pErr("object '%s' for '%s' not found: put the .bpf.obj built with the "
-           "program beside the profile or pass --object=OBJ",
-           Obj.c_str(), P.Path.c_str());
-      return -ENOENT;
-    }
-    addUnique(Objects, Obj);
-    return 0;
-  }
-  for (const std::string &Name : Names) {
-    std::string Obj = joinPath(Dir, Name + ".bpf.obj");
-    if (!exists(Obj) && exists(joinPath(Dir, Name + ".obj")))
-      Obj = joinPath(Dir, Name + ".obj");
-    if (!exists(Obj)) {
-      pErr("object '%s' (object '%s' in '%s') not found: put the .bpf.obj "
-           "built with the program beside the profile or pass --object=OBJ",
-           joinPath(Dir, Name + ".bpf.obj").c_str(), Name.c_str(),
-           P.Path.c_str());
-      return -ENOENT;
-    }
-    addUnique(Objects, Obj);
-  }
-  return 0;
+const argp &outArgp() {
+  static const std::string Doc =
+      OutDocHead + knownProfRawVersions() + OutDocTail;
+  static const argp A = {OutOptions,  parseOut, "PROFRAW [PROFRAW...]",
+                         Doc.c_str(), nullptr,  nullptr,
+                         nullptr};
+  return A;
 }
 
 //===-- Running the tools -------------------------------------------------===//
@@ -513,83 +235,28 @@ int runChecked(const std::vector<std::string> &Argv,
 
 //===-- Output ------------------------------------------------------------===//
 
-/// Re-indents compact JSON (no whitespace outside strings) for --pretty.
-std::string prettyJson(const std::string &In) {
-  std::string Out;
-  unsigned Depth = 0;
-  bool InString = false;
-  auto NewLine = [&] { Out += "\n" + std::string(2 * Depth, ' '); };
-  for (size_t I = 0; I < In.size(); ++I) {
-    char C = In[I];
-    if (InString) {
-      Out += C;
-      if (C == '\\' && I + 1 < In.size())
-        Out += In[++I];
-      else if (C == '"')
-        InString = false;
-      continue;
-    }
-    switch (C) {
-    case '"':
-      InString = true;
-      Out += C;
-      break;
-    case '{':
-    case '[':
-      Out += C;
-      if (I + 1 < In.size() && (In[I + 1] == '}' || In[I + 1] == ']')) {
-        Out += In[++I];
-        break;
-      }
-      ++Depth;
-      NewLine();
-      break;
-    case '}':
-    case ']':
-      --Depth;
-      NewLine();
-      Out += C;
-      break;
-    case ',':
-      Out += C;
-      NewLine();
-      break;
-    case ':':
-      Out += ": ";
-      break;
-    default:
-      Out += C;
-    }
+/// {"covered", "count", "percent"} of one metric (percent null for 0/0).
+void jsonCount(JsonWriter &W, const CoverageCount &C) {
+  W.beginObject();
+  W.memberUInt("covered", C.Covered);
+  W.memberUInt("count", C.Count);
+  W.key("percent");
+  C.Count ? W.number("%.2f", C.percent()) : W.null();
+  W.endObject();
+}
+
+void jsonMetrics(JsonWriter &W, const FileSummary &F) {
+  for (unsigned M = 0; M < NumMetrics; ++M) {
+    W.key(MetricName[M]);
+    jsonCount(W, F.Counts[M]);
   }
-  return Out;
 }
 
-std::string jsonCount(const CoverageCount &C) {
-  char Buf[128];
-  if (C.Count)
-    std::snprintf(Buf, sizeof(Buf),
-                  "{\"covered\":%" PRIu64 ",\"count\":%" PRIu64
-                  ",\"percent\":%.2f}",
-                  C.Covered, C.Count, C.percent());
-  else
-    std::snprintf(Buf, sizeof(Buf),
-                  "{\"covered\":0,\"count\":0,\"percent\":null}");
-  return Buf;
-}
-
-std::string jsonMetrics(const FileSummary &F) {
-  std::string S;
-  for (unsigned M = 0; M < NumMetrics; ++M)
-    S += std::string(M ? "," : "") + "\"" + MetricName[M] +
-         "\":" + jsonCount(F.Counts[M]);
-  return S;
-}
-
-std::string jsonStrings(const std::vector<std::string> &List) {
-  std::string S = "[";
-  for (size_t I = 0; I < List.size(); ++I)
-    S += (I ? "," : "") + jsonString(List[I]);
-  return S + "]";
+void jsonStrings(JsonWriter &W, const std::vector<std::string> &List) {
+  W.beginArray();
+  for (const std::string &S : List)
+    W.string(S);
+  W.endArray();
 }
 
 /// Copies \p Path to stdout. Returns 0 or -errno.
@@ -619,36 +286,50 @@ struct OutResult {
 
 /// -j: one JSON value on stdout (see docs/bpfcov-out.md).
 void printResultJson(const OutResult &R) {
-  std::string FailUnders;
+  JsonWriter W(Globals.Pretty);
+  W.beginObject();
+  W.member("format", formatName(R.O.Format));
+  W.member("output", R.O.Output);
+  W.key("profiles");
+  jsonStrings(W, R.Profiles);
+  W.key("objects");
+  jsonStrings(W, R.Objects);
+  W.member("llvm_profdata", R.Tools.ProfData);
+  W.member("llvm_cov", R.Tools.Cov);
+  W.memberUInt("raw_version", R.RawVersion);
+  W.member("counters", R.ByteCoverage ? "bool" : "counts");
+  W.key("files");
+  W.beginArray();
+  for (const FileSummary &F : R.Summary.Files) {
+    W.beginObject();
+    W.member("filename", F.Filename);
+    jsonMetrics(W, F);
+    W.endObject();
+  }
+  W.endArray();
+  W.key("totals");
+  W.beginObject();
+  jsonMetrics(W, R.Summary.Totals);
+  W.endObject();
+  W.key("fail_under");
+  W.beginArray();
   bool Passed = true;
   for (const FailUnder &F : R.O.FailUnders) {
     double Pct = R.Summary.Totals.Counts[F.Which].percent();
-    Passed &= Pct >= F.Percent;
-    char Buf[192];
-    std::snprintf(Buf, sizeof(Buf),
-                  "%s{\"metric\":\"%s\",\"min\":%g,\"percent\":%.2f,"
-                  "\"passed\":%s}",
-                  FailUnders.empty() ? "" : ",", MetricName[F.Which], F.Percent,
-                  Pct, Pct >= F.Percent ? "true" : "false");
-    FailUnders += Buf;
+    Passed &= F.passes(R.Summary);
+    W.beginObject();
+    W.member("metric", MetricName[F.Which]);
+    W.key("min");
+    W.number("%g", F.Percent);
+    W.key("percent");
+    W.number("%.2f", Pct);
+    W.memberBool("passed", F.passes(R.Summary));
+    W.endObject();
   }
-  std::string J = "{\"format\":" + jsonString(formatName(R.O.Format)) +
-                  ",\"output\":" + jsonString(R.O.Output) +
-                  ",\"profiles\":" + jsonStrings(R.Profiles) +
-                  ",\"objects\":" + jsonStrings(R.Objects) +
-                  ",\"llvm_profdata\":" + jsonString(R.Tools.ProfData) +
-                  ",\"llvm_cov\":" + jsonString(R.Tools.Cov) +
-                  ",\"raw_version\":" + std::to_string(R.RawVersion) +
-                  ",\"counters\":" + (R.ByteCoverage ? "\"bool\"" : "\"counts\"") +
-                  ",\"files\":[";
-  for (size_t I = 0; I < R.Summary.Files.size(); ++I)
-    J += std::string(I ? "," : "") +
-         "{\"filename\":" + jsonString(R.Summary.Files[I].Filename) + "," +
-         jsonMetrics(R.Summary.Files[I]) + "}";
-  J += "],\"totals\":{" + jsonMetrics(R.Summary.Totals) + "}" +
-       ",\"fail_under\":[" + FailUnders + "]" +
-       ",\"passed\":" + (Passed ? "true" : "false") + "}";
-  std::printf("%s\n", Globals.Pretty ? prettyJson(J).c_str() : J.c_str());
+  W.endArray();
+  W.memberBool("passed", Passed);
+  W.endObject();
+  std::printf("%s\n", W.str().c_str());
 }
 
 /// The summary table where the report is not (stdout, or stderr under
@@ -668,7 +349,7 @@ void printResultPlain(const OutResult &R) {
               : R.O.Output.c_str());
   for (const FailUnder &F : R.O.FailUnders) {
     const CoverageCount &C = R.Summary.Totals.Counts[F.Which];
-    if (C.percent() < F.Percent)
+    if (!F.passes(R.Summary))
       pErr("%s coverage %.2f%% (%" PRIu64 "/%" PRIu64
            ") is below --fail-under=%s:%g",
            MetricNoun[F.Which], C.percent(), C.Covered, C.Count,
@@ -711,28 +392,19 @@ int runOut(OutArgs &O) {
   uint64_t RawVersion = Profiles[0].Version;
   LLVMMajorRange Majors = llvmMajorsForRawVersion(RawVersion);
   if (!Majors.isKnown() && O.LLVMBin.empty()) {
+    const std::vector<ProfRawVersion> &Known = profRawVersions();
     pErr("'%s' has raw profile version %" PRIu64 ", unknown to bpfcov (it "
-         "knows 8 to 11, LLVM 14 and later): pass --llvm-bin=DIR with the "
-         "llvm-profdata that reads it",
-         Profiles[0].Path.c_str(), RawVersion);
+         "knows %" PRIu64 " to %" PRIu64 ", LLVM %u and later): pass "
+         "--llvm-bin=DIR with the llvm-profdata that reads it",
+         Profiles[0].Path.c_str(), RawVersion, Known.front().Version,
+         Known.back().Version, Known.front().Majors.Min);
     return 1;
   }
 
   // STEP 2: the objects with the coverage mapping.
   std::vector<std::string> Objects;
-  if (!O.Objects.empty()) {
-    for (const std::string &Obj : O.Objects) {
-      if (!exists(Obj)) {
-        pErr("object '%s' not found: check --object", Obj.c_str());
-        return 1;
-      }
-      addUnique(Objects, Obj);
-    }
-  } else {
-    for (const Profile &P : Profiles)
-      if (defaultObjects(P, Objects))
-        return 1;
-  }
+  if (findObjects(O.Objects, Profiles, Objects))
+    return 1;
 
   // STEP 3: the tools of an LLVM that reads this raw version.
   ToolSearch Search;
@@ -771,8 +443,8 @@ int runOut(OutArgs &O) {
   TempPath Report;
   // A device or FIFO (-o /dev/stdout) is written through, not replaced.
   OutputKind Kind = OutputKind::Replace;
-  if (!ToStdout &&
-      (IsDir ? checkHtmlTarget(O.Output) : classifyOutput(O.Output, Kind)))
+  if (!ToStdout && (IsDir ? checkReplaceableDir(O.Output, ReportMarker)
+                          : classifyOutput(O.Output, Kind)))
     return 1;
   if (ToStdout || Kind == OutputKind::WriteThrough) {
     Report.Path = joinPath(Work.Path, "report");
@@ -791,7 +463,7 @@ int runOut(OutArgs &O) {
       Show.push_back("-binary-counters");
     if (runChecked(Show, "", R))
       return 1;
-    if (int E = markReport(Report.Path)) {
+    if (int E = writeMarker(Report.Path, ReportMarker, ReportMarkerText)) {
       pErr("cannot write '%s' in the report: %s", ReportMarker,
            std::strerror(-E));
       return 1;
@@ -806,7 +478,7 @@ int runOut(OutArgs &O) {
     std::string Lcov;
     int E = readFile(Report.Path, Lcov);
     if (!E)
-      E = rewriteFile(Report.Path, binaryLcovCounts(Lcov));
+      E = rewriteOwnFile(Report.Path, binaryLcovCounts(Lcov));
     if (E) {
       pErr("cannot rewrite the lcov report '%s': %s", Report.Path.c_str(),
            std::strerror(-E));
@@ -825,26 +497,7 @@ int runOut(OutArgs &O) {
     return 1;
   }
 
-  // An object the profiles have no record of reports 0% everywhere: say so
-  // (another object's .bpf.obj given with --object, say).
-  std::set<std::string> Profiled;
-  for (const Profile &P : Profiles)
-    for (const std::string &Name : readProfRawObjectNames(P.Bytes))
-      Profiled.insert(Name);
-  for (const std::string &Obj : Objects) {
-    std::string Name = baseName(Obj);
-    for (const char *Ext : {".bpf.obj", ".obj"})
-      if (Name.size() > std::strlen(Ext) &&
-          Name.compare(Name.size() - std::strlen(Ext), std::string::npos,
-                       Ext) == 0) {
-        Name.resize(Name.size() - std::strlen(Ext));
-        break;
-      }
-    if (!Profiled.empty() && !Profiled.count(Name))
-      pInfo("Warning: no profile holds an object named '%s': is '%s' the "
-            ".bpf.obj of an object that 'bpfcov gen' wrote?",
-            Name.c_str(), Obj.c_str());
-  }
+  warnUnprofiledObjects(Profiles, Objects);
   const CoverageCount &Funcs = Summary.Totals.Counts[M_Functions];
   if (Funcs.Count > 0 && Funcs.Covered == 0)
     pInfo("Warning: not one of the %" PRIu64 " functions ran according to the "
@@ -870,7 +523,7 @@ int runOut(OutArgs &O) {
     }
     if (writeOutputFile(O.Output, Bytes))
       return 1;
-  } else if (publish(Report, O.Output, IsDir)) {
+  } else if (publishTemp(Report, O.Output, IsDir)) {
     return 1;
   }
 
@@ -878,7 +531,7 @@ int runOut(OutArgs &O) {
                 RawVersion, ByteCoverage, Summary, ToStdout};
   bool Passed = true;
   for (const FailUnder &F : O.FailUnders)
-    Passed &= Summary.Totals.Counts[F.Which].percent() >= F.Percent;
+    Passed &= F.passes(Summary);
   if (Globals.Json)
     printResultJson(Res);
   else
@@ -890,10 +543,9 @@ int runOut(OutArgs &O) {
 
 int bpfcov::doOut(int Argc, char **Argv) {
   OutArgs O;
-  if (argp_parse(&OutArgp, Argc, Argv, ARGP_NO_HELP, nullptr, &O) != 0)
-    return 1;
-  if (O.Help)
-    return doHelp(O.Help);
+  const Subcommand Out = {&outArgp(), 0, /*OwnHelp=*/true, OutUsage};
+  if (int Exit = parseSubcommand(Out, Argc, Argv, &O); Exit != ArgsOk)
+    return Exit;
   catchStopSignals();
   int Status = runOut(O);
   return Interrupted ? 128 + Interrupted : Status;

@@ -17,6 +17,7 @@
  *===----------------------------------------------------------------------===*/
 #define _GNU_SOURCE
 #include "PreloadProtocol.h"
+#include "bpfcov/Sections.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -37,7 +38,10 @@ static struct sockaddr_un Addr; /* bpfcov's socket */
 static socklen_t AddrLen;       /* 0: not under bpfcov run, report nothing */
 static int ReportAll;           /* bpfcov -v: every bpf() call */
 static int Warned;              /* the can't-reach warning was printed */
-static char PinMap[BPF_OBJ_NAME_LEN]; /* the covmap's name */
+/* The covmap's map name: its creation announces pins. */
+static const char PinMap[] = BPFCOV_COVMAP_SECTION;
+_Static_assert(sizeof(PinMap) <= BPF_OBJ_NAME_LEN,
+               "the kernel keeps the whole map name");
 static int PinDue; /* a covmap was created since the last ack */
 static uid_t ServerUid; /* bpfcov's uid: the only peer reported to */
 
@@ -127,9 +131,6 @@ __attribute__((constructor)) static void init(void) {
   }
   const char *All = getenv(BPFCOV_PRELOAD_ALL_ENV);
   ReportAll = All && All[0] == '1' && !All[1];
-  const char *Pin = getenv(BPFCOV_PRELOAD_PIN_MAP_ENV);
-  if (Pin) /* NUL-padded like the kernel's map names, no NUL when full */
-    memcpy(PinMap, Pin, strnlen(Pin, sizeof(PinMap)));
 }
 
 //===-- Reports -----------------------------------------------------------===//
@@ -283,14 +284,18 @@ static void report(const struct PreloadReport *R, int Fd) {
 }
 
 static int isReportedCmd(uint32_t Cmd) {
-  return Cmd == BPF_MAP_CREATE || Cmd == BPF_MAP_FREEZE || Cmd == BPF_PROG_LOAD;
+  static const uint32_t Reported[] = {BPFCOV_REPORTED_CMDS};
+  for (size_t I = 0; I < sizeof(Reported) / sizeof(Reported[0]); ++I)
+    if (Cmd == Reported[I])
+      return 1;
+  return 0;
 }
 
 /* True if BPF_MAP_CREATE with \p Attr (\p Size bytes) made the covmap. */
 static int createsPinMap(const union bpf_attr *Attr, unsigned long Size) {
-  return PinMap[0] && Attr &&
-         Size >= offsetof(union bpf_attr, map_name) + sizeof(PinMap) &&
-         strncmp(Attr->map_name, PinMap, sizeof(PinMap)) == 0;
+  /* The name with its NUL (shorter than the kernel's 16 bytes). */
+  return Attr && Size >= offsetof(union bpf_attr, map_name) + sizeof(PinMap) &&
+         memcmp(Attr->map_name, PinMap, sizeof(PinMap)) == 0;
 }
 
 /* bpf(), reported when it matters. Out of line: syscall() stays lean. */

@@ -14,6 +14,7 @@
 // USAGE: sudo bpfcov verify build/x.bpf.o     # twin: build/plain/x.bpf.o
 //        sudo bpfcov -j verify --plain-dir=DIR a.bpf.o b.bpf.o
 //===----------------------------------------------------------------------===//
+#include "Args.h"
 #include "Commands.h"
 #include "Diag.h"
 #include "Json.h"
@@ -79,7 +80,7 @@ error_t parseVerifyOption(int Key, char *Arg, argp_state *State) {
   switch (Key) {
   case OptPlainDir:
     if (!*Arg)
-      argp_error(State, "'--plain-dir' needs a directory");
+      return argsUsageError(State, "'--plain-dir' needs a directory");
     O->PlainDir = Arg;
     break;
   case ARGP_KEY_ARG:
@@ -87,7 +88,8 @@ error_t parseVerifyOption(int Key, char *Arg, argp_state *State) {
     break;
   case ARGP_KEY_END:
     if (O->Objects.empty())
-      argp_error(State, "missing OBJ: an instrumented BPF object (.bpf.o)");
+      return argsUsageError(State,
+                            "missing OBJ: an instrumented BPF object (.bpf.o)");
     break;
   default:
     return ARGP_ERR_UNKNOWN;
@@ -365,66 +367,69 @@ void printPlain(const std::vector<ObjectResult> &Results) {
               LoadPlain - Regressions, LoadPlain, Programs);
 }
 
-std::string jsonLoad(const LoadResult &L) {
-  std::string S = "{\"accepted\":";
-  S += L.Accepted ? "true" : "false";
-  S += ",\"insns\":" + (L.Insns >= 0 ? std::to_string(L.Insns) : "null");
-  S += ",\"states\":" + (L.States >= 0 ? std::to_string(L.States) : "null");
-  S += ",\"message\":" + (L.Accepted ? "null" : jsonString(L.Message));
-  return S + "}";
+void jsonLoad(JsonWriter &W, const LoadResult &L) {
+  W.beginObject();
+  W.memberBool("accepted", L.Accepted);
+  W.key("insns");
+  L.Insns >= 0 ? W.integer(L.Insns) : W.null();
+  W.key("states");
+  L.States >= 0 ? W.integer(L.States) : W.null();
+  W.key("message");
+  L.Accepted ? W.null() : W.string(L.Message);
+  W.endObject();
 }
 
 void printJson(const std::vector<ObjectResult> &Results) {
-  const char *NL = Globals.Pretty ? "\n" : "";
-  const char *Ind = Globals.Pretty ? "  " : "";
   unsigned Regressions = 0;
-  std::printf("{%s%s\"objects\":[", NL, Ind);
-  for (size_t I = 0; I < Results.size(); ++I) {
-    const ObjectResult &R = Results[I];
-    std::printf("%s%s%s%s{\"object\":%s,\"plain\":%s", I ? "," : "", NL, Ind,
-                Ind, jsonString(R.Path).c_str(),
-                jsonString(R.PlainPath).c_str());
+  JsonWriter W(Globals.Pretty);
+  W.beginObject();
+  W.key("objects");
+  W.beginArray();
+  for (const ObjectResult &R : Results) {
+    W.beginObject();
+    W.member("object", R.Path);
+    W.member("plain", R.PlainPath);
     if (!R.Error.empty()) {
-      std::printf(",\"error\":%s,\"plain_error\":%s}",
-                  jsonString(R.Error).c_str(),
-                  R.PlainError.empty() ? "null"
-                                       : jsonString(R.PlainError).c_str());
+      W.member("error", R.Error);
+      W.key("plain_error");
+      R.PlainError.empty() ? W.null() : W.string(R.PlainError);
+      W.endObject();
       continue;
     }
-    std::printf(",\"programs\":[");
-    for (size_t J = 0; J < R.Programs.size(); ++J) {
-      const ProgramResult &P = R.Programs[J];
+    W.key("programs");
+    W.beginArray();
+    for (const ProgramResult &P : R.Programs) {
       Regressions += isRegression(P);
       double Ratio = ratioOf(P);
-      char RatioBuf[32] = "null";
-      if (Ratio >= 0)
-        std::snprintf(RatioBuf, sizeof(RatioBuf), "%.4f", Ratio);
-      std::printf("%s%s%s%s%s{\"name\":%s,\"section\":%s,\"instrumented\":%s,"
-                  "\"plain\":%s,\"ratio\":%s}",
-                  J ? "," : "", NL, Ind, Ind, Ind, jsonString(P.Name).c_str(),
-                  jsonString(P.Section).c_str(),
-                  jsonLoad(P.Instrumented).c_str(),
-                  P.HasPlain ? jsonLoad(P.Plain).c_str() : "null", RatioBuf);
+      W.beginObject();
+      W.member("name", P.Name);
+      W.member("section", P.Section);
+      W.key("instrumented");
+      jsonLoad(W, P.Instrumented);
+      W.key("plain");
+      if (P.HasPlain)
+        jsonLoad(W, P.Plain);
+      else
+        W.null();
+      W.key("ratio");
+      Ratio >= 0 ? W.number("%.4f", Ratio) : W.null();
+      W.endObject();
     }
-    std::printf("]}");
+    W.endArray();
+    W.endObject();
   }
-  std::printf("%s%s],%s%s\"regressions\":%u%s}\n", NL, Ind, NL, Ind,
-              Regressions, NL);
+  W.endArray();
+  W.memberUInt("regressions", Regressions);
+  W.endObject();
+  std::printf("%s\n", W.str().c_str());
 }
 
 } // namespace
 
 int doVerify(int Argc, char **Argv) {
   VerifyOptions O;
-  // Under --json, help is the JSON value null (bpftool's convention).
-  for (int I = 1; Globals.Json && I < Argc && std::strcmp(Argv[I], "--"); ++I)
-    if (!std::strcmp(Argv[I], "--help") || !std::strcmp(Argv[I], "-?") ||
-        !std::strcmp(Argv[I], "--usage")) {
-      std::printf("null\n");
-      return 0;
-    }
-  if (argp_parse(&VerifyArgp, Argc, Argv, 0, nullptr, &O) != 0)
-    return 1;
+  if (int Exit = parseSubcommand({&VerifyArgp}, Argc, Argv, &O); Exit != ArgsOk)
+    return Exit;
   libbpf_set_print(captureLibbpf);
   std::vector<ObjectResult> Results;
   bool Failed = false;

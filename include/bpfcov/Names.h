@@ -16,6 +16,8 @@
 #ifndef BPFCOV_NAMES_H
 #define BPFCOV_NAMES_H
 
+#include "bpfcov/Sections.h"
+
 #include <cstdint>
 
 namespace bpfcov {
@@ -24,13 +26,13 @@ namespace bpfcov {
 //    section; the kernel caps object names at 15 characters) -------------===//
 
 /// Counters (`__profc_*`), writable by the BPF programs.
-inline constexpr const char CountersSection[] = ".data.profc";
+inline constexpr const char CountersSection[] = BPFCOV_COUNTERS_SECTION;
 /// One record per instrumented function (`__profd_*_<field>` scalars).
-inline constexpr const char DataSection[] = ".rodata.profd";
+inline constexpr const char DataSection[] = BPFCOV_DATA_SECTION;
 /// The (possibly zlib-compressed) function-name blob `__llvm_prf_nm`.
-inline constexpr const char NamesSection[] = ".rodata.profn";
+inline constexpr const char NamesSection[] = BPFCOV_NAMES_SECTION;
 /// bpfcov's own header: producer, raw version, coverage-mapping header.
-inline constexpr const char CovMapSection[] = ".rodata.covmap";
+inline constexpr const char CovMapSection[] = BPFCOV_COVMAP_SECTION;
 
 //===-- Pins: <bpffs>/<PinRoot>/<app>/<object>/<pin> ----------------------===//
 

@@ -8,7 +8,9 @@
 //
 // USAGE: build-*/test/unit/bpfcov_unit_tests --gtest_filter='LLVMTools*'
 //===----------------------------------------------------------------------===//
+#include "CoverageSummary.h"
 #include "LLVMTools.h"
+#include "Sys.h"
 
 #include <gtest/gtest.h>
 
@@ -530,4 +532,18 @@ TEST(BinaryLcov, ClampsCountsToOne) {
                              "BRDA:3,0,2,0\nLH:2\nend_of_record\n"));
   EXPECT_EQ("DA:1,1", binaryLcovCounts("DA:1,100"));
   EXPECT_EQ("", binaryLcovCounts(""));
+}
+
+TEST(LLVMToolsSummary, FailUnderPasses) {
+  CoverageSummary S;
+  S.Totals = {"TOTAL", {{2, 3}, {3, 4}, {0, 0}, {1, 1}}};
+  FailUnder F;
+  ASSERT_TRUE(parseFailUnder("functions:66.66", F));
+  EXPECT_TRUE(F.passes(S));
+  ASSERT_TRUE(parseFailUnder("functions:66.67", F));
+  EXPECT_FALSE(F.passes(S)); // 66.666...%
+  ASSERT_TRUE(parseFailUnder("lines:75", F));
+  EXPECT_TRUE(F.passes(S));
+  ASSERT_TRUE(parseFailUnder("regions:100", F));
+  EXPECT_TRUE(F.passes(S)); // nothing to cover passes
 }

@@ -12,6 +12,7 @@
 //        BPFCOV_UPDATE_GOLDEN=1 ... rewrites test/unit/Inputs/*.profraw|txt
 //        and fails, so that an update can never pass as a test run
 //===----------------------------------------------------------------------===//
+#include "CoverageMaps.h"
 #include "ProfRaw.h"
 
 #include "bpfcov/Names.h"
@@ -940,4 +941,58 @@ TEST(ProfRawLLVM, ProfdataReadsBoolCounters) {
     ++Tested;
   }
   EXPECT_GE(Tested, 1);
+}
+
+//===-- The version table -------------------------------------------------===//
+
+TEST(ProfRawVersions, OneTableForLayoutsAndLLVMs) {
+  const std::vector<ProfRawVersion> &T = profRawVersions();
+  ASSERT_EQ(T.size(), 4u);
+  for (size_t I = 0; I < T.size(); ++I) {
+    // Layouts belong to their row; the LLVM ranges follow one another.
+    if (T[I].Layout)
+      EXPECT_EQ(T[I].Layout->Version, T[I].Version);
+    EXPECT_EQ(getProfRawLayout(T[I].Version), T[I].Layout);
+    EXPECT_EQ(llvmMajorsForRawVersion(T[I].Version).Min, T[I].Majors.Min);
+    if (I + 1 < T.size()) {
+      EXPECT_EQ(T[I + 1].Version, T[I].Version + 1);
+      EXPECT_EQ(T[I + 1].Majors.Min, T[I].Majors.Max + 1);
+    }
+  }
+  EXPECT_EQ(T.back().Majors.Max, 0u); // "or later"
+  EXPECT_EQ(knownProfRawVersions(), "8: LLVM 14-17, 9: LLVM 18, "
+                                    "10: LLVM 19-22, 11: LLVM 23 or later");
+}
+
+/// A raw profile from a big-endian producer: raw version 8, no records,
+/// one binary id "abc".
+static std::string bigEndianProfile() {
+  auto BE = [](uint64_t V) {
+    std::string S;
+    for (int I = 7; I >= 0; --I)
+      S += static_cast<char>((V >> (8 * I)) & 0xff);
+    return S;
+  };
+  std::string S = BE(RawMagic64) + BE(8) + BE(16); // BinaryIdsSize
+  for (unsigned F = 3; F < 10; ++F)
+    S += BE(0); // no data, counters or names
+  S += BE(1);   // ValueKindLast
+  return S + BE(3) + std::string("abc\0\0\0\0\0", 8);
+}
+
+TEST(ProfRawVersions, ReadersTakeEitherByteOrder) {
+  std::string S = bigEndianProfile();
+  uint64_t V = 0;
+  EXPECT_EQ(readRawProfileVersion(S, V), 0);
+  EXPECT_EQ(V, 8u);
+  std::vector<std::string> Names;
+  std::string Err;
+  EXPECT_EQ(readProfRawObjectNames(S, Names, Err), 0) << Err;
+  EXPECT_EQ(Names, (std::vector<std::string>{"abc"}));
+  // 32-bit producers: the version is read, the records are not walked.
+  S.replace(0, 8, std::string("\xfflprofR\x81", 8));
+  EXPECT_EQ(readRawProfileVersion(S, V), 0);
+  EXPECT_EQ(readProfRawObjectNames(S, Names, Err), -EINVAL);
+  EXPECT_EQ(Err, "32-bit raw profile at byte 0: bpfcov reads the records of "
+                 "64-bit producers only");
 }
