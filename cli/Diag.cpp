@@ -84,6 +84,15 @@ void pInfo(const char *Fmt, ...) {
   va_end(Ap);
 }
 
+void pWarn(const char *Fmt, ...) {
+  if (Globals.Json)
+    return;
+  va_list Ap;
+  va_start(Ap, Fmt);
+  vprint("Warning: ", Fmt, Ap);
+  va_end(Ap);
+}
+
 void pDebug(int Level, const char *Fmt, ...) {
   if (Globals.Json || Globals.Verbose < Level)
     return;
