@@ -70,10 +70,8 @@ error_t parseTrampoline(int Key, char *Arg, argp_state *State) {
 }
 
 int printHelp(const Subcommand &Cmd, HelpRequest H) {
-  if (Globals.Json) {
-    std::printf("null\n");
+  if (printNullHelp())
     return 0;
-  }
   char *Prog = const_cast<char *>(Globals.Program.c_str());
   if (!Cmd.Grammar) {
     argp_help(Cmd.Argp, stdout,
@@ -92,6 +90,13 @@ int printHelp(const Subcommand &Cmd, HelpRequest H) {
 }
 
 } // namespace
+
+bool printNullHelp() {
+  if (!Globals.Json)
+    return false;
+  std::printf("null\n");
+  return true;
+}
 
 int parseSubcommand(const Subcommand &Cmd, int Argc, char **Argv, void *Input) {
   Current = ArgsState();

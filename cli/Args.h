@@ -50,6 +50,10 @@ struct Subcommand {
   const char *Grammar = nullptr;
 };
 
+/// Under -j, a help request prints the JSON value `null` (bpftool's
+/// convention): returns true after printing it, false in plain mode.
+bool printNullHelp();
+
 /// parseSubcommand()'s "go on": the command runs.
 inline constexpr int ArgsOk = -1;
 

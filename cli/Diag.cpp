@@ -63,9 +63,11 @@ void pErr(const char *Fmt, ...) {
   va_list Ap;
   va_start(Ap, Fmt);
   if (Globals.Json) {
-    char Buf[4096];
-    std::vsnprintf(Buf, sizeof(Buf), Fmt, Ap);
-    std::printf("{\"error\":%s}\n", jsonString(Buf).c_str());
+    JsonWriter W;
+    W.beginObject();
+    W.member("error", vstrFormat(Fmt, Ap));
+    W.endObject();
+    std::printf("%s\n", W.str().c_str());
     std::fflush(stdout);
   } else {
     vprint("Error: ", Fmt, Ap);
@@ -79,6 +81,15 @@ void pInfo(const char *Fmt, ...) {
   va_list Ap;
   va_start(Ap, Fmt);
   vprint("", Fmt, Ap);
+  va_end(Ap);
+}
+
+void pWarn(const char *Fmt, ...) {
+  if (Globals.Json)
+    return;
+  va_list Ap;
+  va_start(Ap, Fmt);
+  vprint("Warning: ", Fmt, Ap);
   va_end(Ap);
 }
 

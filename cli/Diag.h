@@ -30,6 +30,8 @@ extern GlobalOptions Globals;
 void pErr(const char *Fmt, ...) __attribute__((format(printf, 1, 2)));
 /// Informational line on stderr; silent under --json.
 void pInfo(const char *Fmt, ...) __attribute__((format(printf, 1, 2)));
+/// `Warning: <msg>` on stderr; silent under --json.
+void pWarn(const char *Fmt, ...) __attribute__((format(printf, 1, 2)));
 /// Debug line on stderr when -v LEVEL >= \p Level; silent under --json.
 void pDebug(int Level, const char *Fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -149,7 +149,7 @@ void warnUnprofiledObjects(const std::vector<Profile> &Profiles,
     std::string Stem = stripSuffix(Name, ".bpf.obj");
     Name = Stem != Name ? Stem : stripSuffix(Name, ".obj");
     if (!Profiled.empty() && !Profiled.count(Name))
-      pInfo("Warning: no profile holds an object named '%s': is '%s' the "
+      pWarn("no profile holds an object named '%s': is '%s' the "
             ".bpf.obj of an object that 'bpfcov gen' wrote?",
             Name.c_str(), Obj.c_str());
   }

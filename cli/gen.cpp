@@ -58,9 +58,9 @@ const char GenDocHead[] =
     "Reads <bpffs>/cov/<app>/<object>/{profc,profd,profn,covmap}, pinned by\n"
     "'bpfcov run APP', where <app> is the base name of APP; works while APP\n"
     "still runs. Each object becomes one raw profile of the version the LLVM\n"
-    "that built it reads (";
+    "that built it reads; bpfcov writes ";
 const char GenDocTail[] =
-    "), all\n"
+    ". All are\n"
     "concatenated in one file; llvm-profdata merge reads them all. The\n"
     "output is replaced atomically: on failure it is left as it was.\n"
     "\n"

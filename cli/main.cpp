@@ -11,6 +11,7 @@
 //   sudo bpfcov gen --unpin ./app
 //   bpfcov out -f html -o report ./app.profraw
 //===----------------------------------------------------------------------===//
+#include "Args.h"
 #include "Commands.h"
 #include "Diag.h"
 
@@ -110,10 +111,8 @@ const argp RootArgp = {RootOptions, parseRoot,
                        "COMMAND [ARGS...]", RootDoc, nullptr, nullptr, nullptr};
 
 int doHelp(int, char **) {
-  if (Globals.Json) {
-    std::printf("null\n");
+  if (printNullHelp())
     return 0;
-  }
   argp_help(&RootArgp, stdout, ARGP_HELP_STD_HELP, const_cast<char *>("bpfcov"));
   return 0;
 }

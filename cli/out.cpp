@@ -500,7 +500,7 @@ int runOut(OutArgs &O) {
   warnUnprofiledObjects(Profiles, Objects);
   const CoverageCount &Funcs = Summary.Totals.Counts[M_Functions];
   if (Funcs.Count > 0 && Funcs.Covered == 0)
-    pInfo("Warning: not one of the %" PRIu64 " functions ran according to the "
+    pWarn("not one of the %" PRIu64 " functions ran according to the "
           "profiles: are the objects (--object) the ones they were written "
           "for?",
           Funcs.Count);

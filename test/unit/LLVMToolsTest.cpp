@@ -2,14 +2,16 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// The pure parts behind `bpfcov out`: raw-header reading, raw version ->
-// LLVM mapping, tool search order, argv builders, the summary JSON reader,
-// the summary table and --fail-under parsing; plus runTool on /bin/sh.
+// The pure parts behind `bpfcov out`: raw-header reading and the raw
+// version -> LLVM mapping (ProfRaw's), tool search order, argv builders,
+// the summary JSON reader, the summary table and --fail-under
+// (CoverageSummary's); plus Sys's runTool on /bin/sh.
 //
 // USAGE: build-*/test/unit/bpfcov_unit_tests --gtest_filter='LLVMTools*'
 //===----------------------------------------------------------------------===//
 #include "CoverageSummary.h"
 #include "LLVMTools.h"
+#include "ProfRaw.h"
 #include "Sys.h"
 
 #include <gtest/gtest.h>
