@@ -16,6 +16,7 @@
 #include "CoverageMaps.h"
 #include "Diag.h"
 #include "Json.h"
+#include "LoadedObjects.h"
 #include "Pins.h"
 #include "ProfRaw.h"
 #include "Sys.h"
@@ -28,6 +29,7 @@
 #include <cerrno>
 #include <cinttypes>
 #include <climits>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <dirent.h>
@@ -46,10 +48,13 @@ struct GenOptions {
   bool Unpin = false;
   std::string Output;   ///< -o; default ./<app>.profraw
   std::string FromDump; ///< --from-dump=DIR
+  bool Loaded = false;  ///< --loaded: the kernel's maps, not pins
+  int Pid = 0;          ///< --pid=PID (with --loaded)
+  std::vector<std::string> Operands; ///< APP, or OBJECT... with --loaded
   std::string AppPath;
 };
 
-enum : int { OptFromDump = 0x100 };
+enum : int { OptFromDump = 0x100, OptLoaded, OptPid };
 
 /// The help text around the raw versions bpfcov writes (ProfRaw's table).
 const char GenDocHead[] =
@@ -68,10 +73,20 @@ const char GenDocTail[] =
     "DIR/<object>/{profc,profd,profn,covmap} (the map values, e.g. the\n"
     "sections of the .bpf.o) instead of bpffs: no root needed.\n"
     "\n"
+    "--loaded reads the coverage maps of the instrumented objects loaded in\n"
+    "the kernel right now, whoever loaded them and however (a daemon, a\n"
+    "light skeleton, bpftool, iproute2, any language), without 'bpfcov run'\n"
+    "and without pins: the OBJECT names given (the object names of their\n"
+    "covmap headers), or all of them; --pid=PID keeps those whose maps\n"
+    "process PID holds. Default output: ./<OBJECT>.profraw for one OBJECT,\n"
+    "else ./loaded.profraw.\n"
+    "\n"
     "Examples:\n"
     "  sudo bpfcov gen ./app                   # writes ./app.profraw\n"
     "  sudo bpfcov gen --unpin -o /tmp/a.profraw ./app\n"
-    "  bpfcov -j gen --from-dump=dump ./app";
+    "  bpfcov -j gen --from-dump=dump ./app\n"
+    "  sudo bpfcov gen --loaded xdp            # writes ./xdp.profraw\n"
+    "  sudo bpfcov gen --loaded --pid=$(pidof mydaemon) -o d.profraw";
 
 const argp_option GenOptionsSpec[] = {
     {"unpin", 'u', nullptr, 0,
@@ -82,6 +97,12 @@ const argp_option GenOptionsSpec[] = {
      0},
     {"from-dump", OptFromDump, "DIR", 0,
      "Read the maps from files under DIR instead of bpffs", 0},
+    {"loaded", OptLoaded, nullptr, 0,
+     "Read the maps of instrumented objects loaded in the kernel (operands: "
+     "OBJECT names, default all) instead of pins",
+     0},
+    {"pid", OptPid, "PID", 0,
+     "With --loaded: only objects whose maps process PID holds", 0},
     {nullptr, 0, nullptr, 0, nullptr, 0},
 };
 
@@ -101,16 +122,40 @@ error_t parseGenOption(int Key, char *Arg, argp_state *State) {
       return argsUsageError(State, "'--from-dump' needs a directory");
     O->FromDump = Arg;
     break;
-  case ARGP_KEY_ARG:
-    if (!O->AppPath.empty())
-      return argsUsageError(State, "unexpected argument '%s': give one APP",
+  case OptLoaded:
+    O->Loaded = true;
+    break;
+  case OptPid: {
+    char *End = nullptr;
+    errno = 0;
+    long Pid = std::strtol(Arg, &End, 10);
+    if (!*Arg || *End || errno || Pid <= 0 || Pid > INT_MAX)
+      return argsUsageError(State, "'--pid' takes a process id, not '%s'",
                             Arg);
-    O->AppPath = Arg;
+    O->Pid = static_cast<int>(Pid);
+    break;
+  }
+  case ARGP_KEY_ARG:
+    O->Operands.push_back(Arg);
     break;
   case ARGP_KEY_END:
-    if (O->AppPath.empty())
+    if (O->Loaded) {
+      if (O->Unpin || !O->FromDump.empty())
+        return argsUsageError(State,
+                              "'--loaded' reads the kernel's maps, not pins "
+                              "or a dump: it cannot be used with '%s'",
+                              O->Unpin ? "--unpin" : "--from-dump");
+      break;
+    }
+    if (O->Pid)
+      return argsUsageError(State, "'--pid' goes with '--loaded'");
+    if (O->Operands.size() > 1)
+      return argsUsageError(State, "unexpected argument '%s': give one APP",
+                            O->Operands[1].c_str());
+    if (O->Operands.empty())
       return argsUsageError(
           State, "missing APP: the application given to 'bpfcov run'");
+    O->AppPath = O->Operands.front();
     if (O->Unpin && !O->FromDump.empty())
       return argsUsageError(State,
                             "'--unpin' removes bpffs pins: it cannot be used "
@@ -125,8 +170,13 @@ error_t parseGenOption(int Key, char *Arg, argp_state *State) {
 const argp &genArgp() {
   static const std::string Doc =
       GenDocHead + supportedProfRawVersions() + GenDocTail;
-  static const argp A = {GenOptionsSpec, parseGenOption, "APP",  Doc.c_str(),
-                         nullptr,        nullptr,        nullptr};
+  static const argp A = {GenOptionsSpec,
+                         parseGenOption,
+                         "APP\n--loaded [OBJECT...]",
+                         Doc.c_str(),
+                         nullptr,
+                         nullptr,
+                         nullptr};
   return A;
 }
 
@@ -170,25 +220,60 @@ std::string readPinnedMap(int DirFd, const char *Pin, const std::string &Path,
     return "'" + Path + "' is a pinned BPF " +
            (Kind == "prog" ? std::string("program") : Kind) +
            ", not a map: was it pinned by 'bpfcov run'?";
-  bpf_map_info Info;
-  std::memset(&Info, 0, sizeof(Info));
-  uint32_t Len = sizeof(Info);
-  if (bpf_obj_get_info_by_fd(Fd.get(), &Info, &Len) != 0)
-    return "cannot get map info of '" + Path + "': " + std::strerror(errno);
-  if (Info.type != BPF_MAP_TYPE_ARRAY || Info.key_size != 4 ||
-      Info.max_entries < 1) {
-    char Buf[128];
-    std::snprintf(Buf, sizeof(Buf),
-                  " is not a global-data map (type %u, key size %u, %u "
-                  "entries): was it pinned by 'bpfcov run'?",
-                  Info.type, Info.key_size, Info.max_entries);
-    return "'" + Path + "'" + Buf;
+  std::string Why = readMapValue(Fd.get(), Out);
+  if (Why.empty())
+    return "";
+  return "pinned map '" + Path + "': " + Why +
+         (Why.compare(0, 3, "it ") == 0 ? ": was it pinned by 'bpfcov run'?"
+                                        : "");
+}
+
+/// Collects the maps of the instrumented objects loaded in the kernel
+/// (--loaded: those named, those PID holds). Returns 0, or -errno when
+/// there is nothing to read (after printing).
+int readLoadedObjects(const GenOptions &O, std::vector<ObjectMaps> &Objects) {
+  std::vector<LoadedObject> Loaded;
+  std::string Why;
+  if (int Err = findLoadedObjects(Loaded, Why)) {
+    pErr("%s", Why.c_str());
+    return Err;
   }
-  Out.assign(Info.value_size, '\0');
-  uint32_t Key = 0;
-  if (bpf_map_lookup_elem(Fd.get(), &Key, Out.data()) != 0)
-    return "cannot read map '" + Path + "': " + std::strerror(errno);
-  return "";
+  if (O.Pid) {
+    std::vector<uint32_t> Held;
+    if (int Err = heldMapIds(O.Pid, Held, Why)) {
+      pErr("--pid=%d: %s", O.Pid, Why.c_str());
+      return Err;
+    }
+    keepHeldObjects(Loaded, Held);
+  }
+  std::string Which = O.Pid ? strFormat(" held by process %d", O.Pid) : "";
+  for (const std::string &Name : O.Operands)
+    if (std::none_of(Loaded.begin(), Loaded.end(),
+                     [&](const LoadedObject &L) { return L.Name == Name; })) {
+      pErr("no instrumented BPF object named '%s' is loaded%s: load it first "
+           "(its maps live as long as a program or process holds them), or "
+           "see 'bpftool map' for what is",
+           Name.c_str(), Which.c_str());
+      return -ENOENT;
+    }
+  for (const LoadedObject &L : Loaded) {
+    if (!O.Operands.empty() && std::find(O.Operands.begin(), O.Operands.end(),
+                                         L.Name) == O.Operands.end())
+      continue;
+    ObjectMaps M;
+    M.Name = L.Name;
+    M.Dir = strFormat("loaded object '%s' (BTF id %u)", L.Name.c_str(),
+                      L.BtfId);
+    M.Error = L.Error.empty() ? readLoadedObject(L, M.Values) : L.Error;
+    Objects.push_back(std::move(M));
+  }
+  if (Objects.empty()) {
+    pErr("no instrumented BPF object is loaded%s: load one built with "
+         "bpfcov-cc or bpfcov_add_bpf_object first",
+         Which.c_str());
+    return -ENOENT;
+  }
+  return 0;
 }
 
 /// Collects the maps of every object, from bpffs (\p Pins, opened and, for
@@ -299,24 +384,33 @@ int doGen(int Argc, char **Argv) {
   GenOptions O;
   if (int Exit = parseSubcommand({&genArgp()}, Argc, Argv, &O); Exit != ArgsOk)
     return Exit;
-  std::string App = appName(O.AppPath);
-  if (App.empty() || App == "_" || App == "__") {
-    pErr("cannot derive an application name from '%s'", O.AppPath.c_str());
-    return 1;
-  }
-  if (O.Output.empty()) {
-    O.Output = App + ".profraw";
-    if (O.Output.size() > NAME_MAX) {
-      pErr("the default output name '%s.profraw' is longer than a file name "
-           "may be: give one with -o PATH",
-           App.c_str());
+  // The name of the output and of what is read, for messages.
+  std::string App, Source;
+  if (O.Loaded) {
+    Source = "the loaded objects";
+    if (O.Output.empty())
+      O.Output = O.Operands.size() == 1 ? O.Operands.front() + ".profraw"
+                                        : std::string("loaded.profraw");
+  } else {
+    App = appName(O.AppPath);
+    if (App.empty() || App == "_" || App == "__") {
+      pErr("cannot derive an application name from '%s'", O.AppPath.c_str());
       return 1;
     }
+    Source = "'" + O.AppPath + "'";
+    if (O.Output.empty())
+      O.Output = App + ".profraw";
+  }
+  if (O.Output.size() > NAME_MAX && O.Output.find('/') == std::string::npos) {
+    pErr("the default output name '%s' is longer than a file name may be: "
+         "give one with -o PATH",
+         O.Output.c_str());
+    return 1;
   }
 
   // STEP 1: the pin tree, checked; --unpin takes the app's lock.
   AppPins Pins;
-  if (O.FromDump.empty()) {
+  if (O.FromDump.empty() && !O.Loaded) {
     if (ensureBpffs(/*Mount=*/false))
       return 1;
     int Err = openAppPins(App, /*Create=*/false, Pins);
@@ -337,7 +431,8 @@ int doGen(int Argc, char **Argv) {
 
   // STEP 2: read every object's maps (nothing is written yet).
   std::vector<ObjectMaps> Objects;
-  if (readAllObjects(O, Pins, Objects))
+  if (O.Loaded ? readLoadedObjects(O, Objects)
+               : readAllObjects(O, Pins, Objects))
     return 1;
 
   // STEP 3: one raw profile per good object, concatenated; bad ones are
@@ -372,18 +467,20 @@ int doGen(int Argc, char **Argv) {
       const ObjectResult &C = R.Summary.ByteCounters ? Results.front() : R;
       pErr("object '%s' has bool (hit/not-hit) counters but object '%s' "
            "has counts: one profile cannot hold both (nothing written); build "
-           "every object of '%s' with the same --bpfcov-counters",
-           B.Name.c_str(), C.Name.c_str(), O.AppPath.c_str());
+           "every object of %s with the same --bpfcov-counters",
+           B.Name.c_str(), C.Name.c_str(), Source.c_str());
       return 1;
     }
   if (Results.empty()) {
-    const char *Where =
-        O.FromDump.empty() ? Pins.Path.c_str() : O.FromDump.c_str();
+    std::string Where =
+        O.Loaded ? std::string("among the kernel's loaded maps")
+                 : "under '" + (O.FromDump.empty() ? Pins.Path : O.FromDump) +
+                       "'";
     if (Globals.Json)
-      pErr("no readable coverage maps under '%s' (nothing written): %s", Where,
+      pErr("no readable coverage maps %s (nothing written): %s", Where.c_str(),
            Bad.front().c_str());
     else
-      pErr("no readable coverage maps under '%s': nothing written", Where);
+      pErr("no readable coverage maps %s: nothing written", Where.c_str());
     return 1;
   }
 
