@@ -8,6 +8,7 @@
 #
 #   bpfcov_add_bpf_object(NAME raw_enter SOURCE raw_enter.bpf.c
 #                         [SKELETON] [PLAIN] [COUNTERS atomic|plain|percpu|bool]
+#                         [COUNTERS_SECTION profc|bss]
 #                         [INCLUDES dir...] [DEFINES X=1...] [DEPENDS file...])
 #
 # COUNTERS defaults to atomic: exact counts when programs run on several CPUs
@@ -17,6 +18,9 @@
 # bool (LLVM 19+): one byte per counter, set by a plain store when its region
 # runs (clang -mllvm -enable-single-byte-coverage, bpf-cov<bool>): exact
 # hit/not-hit at any concurrency, no counts.
+# COUNTERS_SECTION defaults to profc (the counters' own .data.profc map);
+# bss puts them in .bss, for loaders that know only .bss, .data and .rodata*
+# (cilium/ebpf 0.9); not with COUNTERS bool.
 # Works in this project and, after `cmake --install`, from any other one
 # with find_package(BPFCov) (BPFCovConfig.cmake sets the tool paths).
 include_guard(GLOBAL)
@@ -50,7 +54,7 @@ function(_bpfcov_vmlinux_h out_var)
 endfunction()
 
 function(bpfcov_add_bpf_object)
-  cmake_parse_arguments(A "SKELETON;PLAIN" "NAME;SOURCE;COUNTERS"
+  cmake_parse_arguments(A "SKELETON;PLAIN" "NAME;SOURCE;COUNTERS;COUNTERS_SECTION"
                         "INCLUDES;DEFINES;DEPENDS" ${ARGN})
   if(NOT A_NAME OR NOT A_SOURCE)
     message(FATAL_ERROR "bpfcov_add_bpf_object: NAME and SOURCE are required")
@@ -61,6 +65,13 @@ function(bpfcov_add_bpf_object)
   if(NOT A_COUNTERS MATCHES "^(atomic|plain|percpu|bool)$")
     message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): COUNTERS is "
                         "'${A_COUNTERS}', expected atomic, plain, percpu or bool")
+  endif()
+  if(NOT A_COUNTERS_SECTION)
+    set(A_COUNTERS_SECTION profc)
+  endif()
+  if(NOT A_COUNTERS_SECTION MATCHES "^(profc|bss)$")
+    message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): COUNTERS_SECTION is "
+                        "'${A_COUNTERS_SECTION}', expected profc or bss")
   endif()
   if(DEFINED LLVM_VERSION_MAJOR)
     set(_major ${LLVM_VERSION_MAJOR})
@@ -139,7 +150,8 @@ function(bpfcov_add_bpf_object)
   # opt (bpf-cov) -> llc -> x.bpf.o, loadable
   add_custom_command(OUTPUT ${_o}
     COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin} "-passes=${_pass}"
-            -bpfcov-object-name=${A_NAME} ${_ll} -o ${_o}.bc
+            -bpfcov-object-name=${A_NAME}
+            -bpfcov-counters-section=${A_COUNTERS_SECTION} ${_ll} -o ${_o}.bc
     COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_o}.bc -o ${_o}
     COMMAND ${CMAKE_COMMAND} -E remove ${_o}.bc
     DEPENDS ${_ll} ${_plugin_dep}
@@ -148,7 +160,8 @@ function(bpfcov_add_bpf_object)
   add_custom_command(OUTPUT ${_obj}
     COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin}
             "-passes=${_strip}"
-            -bpfcov-object-name=${A_NAME} ${_ll} -o ${_obj}.bc
+            -bpfcov-object-name=${A_NAME}
+            -bpfcov-counters-section=${A_COUNTERS_SECTION} ${_ll} -o ${_obj}.bc
     COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_obj}.bc -o ${_obj}
     COMMAND ${CMAKE_COMMAND} -E remove ${_obj}.bc
     DEPENDS ${_ll} ${_plugin_dep}
