@@ -53,26 +53,28 @@ function(_bpfcov_vmlinux_h out_var)
   set(${out_var} ${_h} PARENT_SCOPE)
 endfunction()
 
+# Defaults ${var} (bpfcov_add_bpf_object's argument KEY) to the first of
+# CHOICES, and fails naming them (WORDS) when it is none of them.
+macro(_bpfcov_choice var key choices words)
+  set(_bpfcov_choices "${choices}")
+  if(NOT ${var})
+    list(GET _bpfcov_choices 0 ${var})
+  endif()
+  if(NOT ${var} IN_LIST _bpfcov_choices)
+    message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): ${key} is "
+                        "'${${var}}', expected ${words}")
+  endif()
+endmacro()
+
 function(bpfcov_add_bpf_object)
   cmake_parse_arguments(A "SKELETON;PLAIN" "NAME;SOURCE;COUNTERS;COUNTERS_SECTION"
                         "INCLUDES;DEFINES;DEPENDS" ${ARGN})
   if(NOT A_NAME OR NOT A_SOURCE)
     message(FATAL_ERROR "bpfcov_add_bpf_object: NAME and SOURCE are required")
   endif()
-  if(NOT A_COUNTERS)
-    set(A_COUNTERS atomic)
-  endif()
-  if(NOT A_COUNTERS MATCHES "^(atomic|plain|percpu|bool)$")
-    message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): COUNTERS is "
-                        "'${A_COUNTERS}', expected atomic, plain, percpu or bool")
-  endif()
-  if(NOT A_COUNTERS_SECTION)
-    set(A_COUNTERS_SECTION profc)
-  endif()
-  if(NOT A_COUNTERS_SECTION MATCHES "^(profc|bss)$")
-    message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): COUNTERS_SECTION is "
-                        "'${A_COUNTERS_SECTION}', expected profc or bss")
-  endif()
+  _bpfcov_choice(A_COUNTERS COUNTERS "atomic;plain;percpu;bool"
+                 "atomic, plain, percpu or bool")
+  _bpfcov_choice(A_COUNTERS_SECTION COUNTERS_SECTION "profc;bss" "profc or bss")
   if(DEFINED LLVM_VERSION_MAJOR)
     set(_major ${LLVM_VERSION_MAJOR})
   else()
