@@ -7,16 +7,19 @@
 // and prints its return value once per frame ("retval: N"), then reads the
 // .bss map back and prints each __profc_ variable's u64 counters
 // ("__profc_<fn>: c0 c1 ..."), from the offsets in the object's BTF.
+// With -pin PATH it pins the .bss map at PATH (on a bpffs) before exiting,
+// so that the counters outlive it.
 //
 // cilium/ebpf 0.9.1 (Debian 12) cannot read kernel BTF with ENUM64 (Linux
 // 6.0+): the object's own BTF serves as KernelTypes (the programs need no
 // CO-RE relocation against the kernel).
 //
-// USAGE: go-loader OBJ PROG REPEAT FRAME...
+// USAGE: go-loader [-pin PATH] OBJ PROG REPEAT FRAME...
 package main
 
 import (
 	"encoding/binary"
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -34,13 +37,16 @@ func fail(format string, args ...interface{}) {
 }
 
 func main() {
-	if len(os.Args) < 5 {
-		fail("usage: go-loader OBJ PROG REPEAT FRAME...")
+	pin := flag.String("pin", "", "pin the .bss map at `PATH` (on a bpffs)")
+	flag.Parse()
+	args := flag.Args()
+	if len(args) < 4 {
+		fail("usage: go-loader [-pin PATH] OBJ PROG REPEAT FRAME...")
 	}
-	obj, progName := os.Args[1], os.Args[2]
-	repeat, err := strconv.Atoi(os.Args[3])
+	obj, progName := args[0], args[1]
+	repeat, err := strconv.Atoi(args[2])
 	if err != nil || repeat < 1 {
-		fail("REPEAT is '%s', expected a positive number", os.Args[3])
+		fail("REPEAT is '%s', expected a positive number", args[2])
 	}
 
 	spec, err := ebpf.LoadCollectionSpec(obj)
@@ -59,7 +65,7 @@ func main() {
 		fail("no program '%s' in '%s'", progName, obj)
 	}
 
-	for _, path := range os.Args[4:] {
+	for _, path := range args[3:] {
 		frame, err := os.ReadFile(path)
 		if err != nil {
 			fail("read '%s': %v", path, err)
@@ -73,6 +79,11 @@ func main() {
 		fmt.Printf("retval: %d\n", ret)
 	}
 	printCounters(spec, coll)
+	if *pin != "" {
+		if err := coll.Maps[".bss"].Pin(*pin); err != nil {
+			fail("pin the .bss map at '%s': %v", *pin, err)
+		}
+	}
 }
 
 // printCounters prints the __profc_ variables of the .bss map in the order
