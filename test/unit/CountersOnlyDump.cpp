@@ -1,4 +1,4 @@
-//===-- CountersOnlyDump.cpp - Counters-only collection, for the e2e tests -===//
+//===-- CountersOnlyDump.cpp - Counters-only collection for e2e tests ---===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //

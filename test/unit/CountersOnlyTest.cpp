@@ -61,7 +61,7 @@ void addRecord(std::string &Profd, uint64_t NameRef, uint64_t CountersOff,
                uint64_t NumCounters, uint64_t BitmapOff = 0,
                uint64_t BitmapBytes = 0) {
   size_t Base = Profd.size();
-  uint64_t Fields[NumDataFields] = {NameRef,     0x1234,   CountersOff,
+  uint64_t Fields[NumDataFields] = {NameRef,     0x1234,    CountersOff,
                                     NumCounters, BitmapOff, BitmapBytes};
   for (unsigned F = 0; F < NumDataFields; ++F)
     putU64(Profd, Base + F * 8, Fields[F]);
@@ -128,9 +128,9 @@ TEST(CountersOnlyRebuild, CountersSharingBssWithProgramGlobals) {
   EXPECT_EQ(Out.CovMap, F.Obj.CovMap);
 
   ProfRawInput In;
-  ASSERT_EQ(parseCoverageMaps(Out.Profc, Out.Profd, Out.Profn, Out.CovMap, In,
-                              Err),
-            0)
+  ASSERT_EQ(
+      parseCoverageMaps(Out.Profc, Out.Profd, Out.Profn, Out.CovMap, In, Err),
+      0)
       << Err;
   EXPECT_EQ(In.Counters, (std::vector<uint64_t>{5, 2, 1, 42}));
   EXPECT_EQ(In.ObjectName, "prog");
@@ -293,9 +293,9 @@ TEST(CountersOnlyObject, ReadsTheBssBuildOfTheXdpExample) {
   CoverageMapValues Out;
   ASSERT_EQ(rebuildCoverageMaps(Counters, Obj.Vars, Obj, Out, Err), 0) << Err;
   ProfRawInput In;
-  ASSERT_EQ(parseCoverageMaps(Out.Profc, Out.Profd, Out.Profn, Out.CovMap, In,
-                              Err),
-            0)
+  ASSERT_EQ(
+      parseCoverageMaps(Out.Profc, Out.Profd, Out.Profn, Out.CovMap, In, Err),
+      0)
       << Err;
   EXPECT_EQ(In.ObjectName, "xdp-bss");
   ASSERT_EQ(In.Counters.size(), N);
