@@ -60,7 +60,9 @@ macro(_bpfcov_choice var key choices words)
   if(NOT ${var})
     list(GET _bpfcov_choices 0 ${var})
   endif()
-  if(NOT ${var} IN_LIST _bpfcov_choices)
+  # list(FIND), not IN_LIST: scripts (cmake -P) lack policy CMP0057.
+  list(FIND _bpfcov_choices "${${var}}" _bpfcov_index)
+  if(_bpfcov_index EQUAL -1)
     message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): ${key} is "
                         "'${${var}}', expected ${words}")
   endif()
