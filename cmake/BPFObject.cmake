@@ -8,6 +8,7 @@
 #
 #   bpfcov_add_bpf_object(NAME raw_enter SOURCE raw_enter.bpf.c
 #                         [SKELETON] [PLAIN] [COUNTERS atomic|plain|percpu|bool]
+#                         [COUNTERS_SECTION profc|bss]
 #                         [INCLUDES dir...] [DEFINES X=1...] [DEPENDS file...])
 #
 # COUNTERS defaults to atomic: exact counts when programs run on several CPUs
@@ -17,6 +18,9 @@
 # bool (LLVM 19+): one byte per counter, set by a plain store when its region
 # runs (clang -mllvm -enable-single-byte-coverage, bpf-cov<bool>): exact
 # hit/not-hit at any concurrency, no counts.
+# COUNTERS_SECTION defaults to profc (the counters' own .data.profc map);
+# bss puts them in .bss, for loaders that know only .bss, .data and .rodata*
+# (cilium/ebpf 0.9); not with COUNTERS bool.
 # Works in this project and, after `cmake --install`, from any other one
 # with find_package(BPFCov) (BPFCovConfig.cmake sets the tool paths).
 include_guard(GLOBAL)
@@ -49,19 +53,30 @@ function(_bpfcov_vmlinux_h out_var)
   set(${out_var} ${_h} PARENT_SCOPE)
 endfunction()
 
+# Defaults ${var} (bpfcov_add_bpf_object's argument KEY) to the first of
+# CHOICES, and fails naming them (WORDS) when it is none of them.
+macro(_bpfcov_choice var key choices words)
+  set(_bpfcov_choices "${choices}")
+  if(NOT ${var})
+    list(GET _bpfcov_choices 0 ${var})
+  endif()
+  # list(FIND), not IN_LIST: scripts (cmake -P) lack policy CMP0057.
+  list(FIND _bpfcov_choices "${${var}}" _bpfcov_index)
+  if(_bpfcov_index EQUAL -1)
+    message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): ${key} is "
+                        "'${${var}}', expected ${words}")
+  endif()
+endmacro()
+
 function(bpfcov_add_bpf_object)
-  cmake_parse_arguments(A "SKELETON;PLAIN" "NAME;SOURCE;COUNTERS"
+  cmake_parse_arguments(A "SKELETON;PLAIN" "NAME;SOURCE;COUNTERS;COUNTERS_SECTION"
                         "INCLUDES;DEFINES;DEPENDS" ${ARGN})
   if(NOT A_NAME OR NOT A_SOURCE)
     message(FATAL_ERROR "bpfcov_add_bpf_object: NAME and SOURCE are required")
   endif()
-  if(NOT A_COUNTERS)
-    set(A_COUNTERS atomic)
-  endif()
-  if(NOT A_COUNTERS MATCHES "^(atomic|plain|percpu|bool)$")
-    message(FATAL_ERROR "bpfcov_add_bpf_object(${A_NAME}): COUNTERS is "
-                        "'${A_COUNTERS}', expected atomic, plain, percpu or bool")
-  endif()
+  _bpfcov_choice(A_COUNTERS COUNTERS "atomic;plain;percpu;bool"
+                 "atomic, plain, percpu or bool")
+  _bpfcov_choice(A_COUNTERS_SECTION COUNTERS_SECTION "profc;bss" "profc or bss")
   if(DEFINED LLVM_VERSION_MAJOR)
     set(_major ${LLVM_VERSION_MAJOR})
   else()
@@ -139,7 +154,8 @@ function(bpfcov_add_bpf_object)
   # opt (bpf-cov) -> llc -> x.bpf.o, loadable
   add_custom_command(OUTPUT ${_o}
     COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin} "-passes=${_pass}"
-            -bpfcov-object-name=${A_NAME} ${_ll} -o ${_o}.bc
+            -bpfcov-object-name=${A_NAME}
+            -bpfcov-counters-section=${A_COUNTERS_SECTION} ${_ll} -o ${_o}.bc
     COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_o}.bc -o ${_o}
     COMMAND ${CMAKE_COMMAND} -E remove ${_o}.bc
     DEPENDS ${_ll} ${_plugin_dep}
@@ -148,7 +164,8 @@ function(bpfcov_add_bpf_object)
   add_custom_command(OUTPUT ${_obj}
     COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin}
             "-passes=${_strip}"
-            -bpfcov-object-name=${A_NAME} ${_ll} -o ${_obj}.bc
+            -bpfcov-object-name=${A_NAME}
+            -bpfcov-counters-section=${A_COUNTERS_SECTION} ${_ll} -o ${_obj}.bc
     COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_obj}.bc -o ${_obj}
     COMMAND ${CMAKE_COMMAND} -E remove ${_obj}.bc
     DEPENDS ${_ll} ${_plugin_dep}

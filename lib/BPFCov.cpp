@@ -27,6 +27,7 @@
 //===----------------------------------------------------------------------===//
 #include "BPFCov.h"
 #include "Compat.h"
+#include "CountersSection.h"
 #include "bpfcov/Names.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -495,7 +496,7 @@ void BPFCovRewriter::lowerCounters() {
   const DataLayout &DL = M.getDataLayout();
   uint64_t Offset = 0;
   auto Place = [&](GlobalVariable *GV, StringRef Wanted) {
-    makeBPFGlobal(GV, CountersSection);
+    makeBPFGlobal(GV, getCountersSection());
     setIdentifierName(GV, Wanted);
     compat::moveToModuleEnd(GV);
     auto *AT = cast<ArrayType>(GV->getValueType());
@@ -524,7 +525,7 @@ void BPFCovRewriter::lowerCounters() {
   }
   for (FunctionRecord &R : Records)
     if (R.Bitmap)
-      R.BitmapOffset = Place(R.Bitmap, "__profbm_" + R.Stem);
+      R.BitmapOffset = Place(R.Bitmap, BitmapPrefix + R.Stem);
 }
 
 void BPFCovRewriter::padBitmaps() {
@@ -636,6 +637,9 @@ void BPFCovRewriter::checkCounterWidth() {
   if (ByteCounters && PerCpu)
     error("bool counters (one byte per counter) cannot be per-CPU: a hit is "
           "a plain store, exact on any number of CPUs; drop percpu");
+  if (ByteCounters && isBssCountersEnabled())
+    error("bool counters start as 0xFF bytes and .bss holds only zeros: "
+          "drop -bpfcov-counters-section=bss or use 64-bit counters");
 }
 
 void BPFCovRewriter::detectAtomicAdds() {
@@ -950,6 +954,8 @@ void BPFCovRewriter::emitCovMap() {
   uint64_t Flags = AtomicAdds ? CovMapFlagAtomic : 0;
   if (ByteCounters)
     Flags |= CovMapFlagByteCounters;
+  if (isBssCountersEnabled())
+    Flags |= CovMapFlagBssCounters;
   if (PerCpu)
     Flags |= CovMapFlagPerCpu | (uint64_t(Log2_64(Rows))
                                  << CovMapFlagPerCpuRowsShift);

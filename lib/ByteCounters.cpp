@@ -27,6 +27,7 @@
 // USAGE: called by the bpf-cov pass (bool counters, loadable object only).
 //===----------------------------------------------------------------------===//
 #include "BPFCov.h"
+#include "CountersSection.h"
 #include "bpfcov/Names.h"
 
 #include "llvm/ADT/Statistic.h"
@@ -49,7 +50,7 @@ STATISTIC(NumAlignedStores, "Number of byte-counter stores given their alignment
 static bool isByteCounterStore(const StoreInst *SI) {
   const auto *GV =
       dyn_cast<GlobalVariable>(getUnderlyingObject(SI->getPointerOperand()));
-  return GV && GV->getSection() == bpfcov::CountersSection;
+  return bpfcov::isCountersGlobal(GV);
 }
 #endif
 
@@ -66,7 +67,7 @@ bool bpfcov::alignByteCounterStores(Module &M) {
           SI->getPointerOperand()->stripAndAccumulateConstantOffsets(
               DL, Offset, /*AllowNonInbounds=*/true);
       const auto *GV = dyn_cast<GlobalVariable>(Base);
-      if (!GV || GV->getSection() != CountersSection)
+      if (!bpfcov::isCountersGlobal(GV))
         continue;
       Align Known = commonAlignment(GV->getAlign().valueOrOne(),
                                     Offset.getZExtValue());

@@ -28,6 +28,7 @@
 // USAGE: called by the bpf-cov pass after the counters were lowered.
 //===----------------------------------------------------------------------===//
 #include "BPFCov.h"
+#include "CountersSection.h"
 #include "Compat.h"
 #include "bpfcov/Names.h"
 
@@ -61,7 +62,7 @@ static cl::opt<bool> CleanUpOpt(
 /// True if \p V points into the counters or MC/DC bitmaps.
 static bool isCounterPointer(const Value *V) {
   const auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(V, 0));
-  return GV && GV->getSection() == bpfcov::CountersSection;
+  return bpfcov::isCountersGlobal(GV);
 }
 
 /// The pointer operand of a memory instruction, or null (calls and fences).

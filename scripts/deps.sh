@@ -4,12 +4,14 @@
 # for each LLVM major given (default: 14), and the guest kernel runner
 # (scripts/vm: qemu, busybox, kmod). Sourced by scripts/test and
 # scripts/demo; installs only what is missing, so a ready machine costs ~1 s.
+# Go and cilium/ebpf build the Go loader of test/e2e/Inputs/go-loader.
 # USAGE: scripts/deps.sh [LLVM_MAJOR...]
 set -euo pipefail
 
 bpfcov_packages() {
   local pkgs="cmake make g++ pkg-config python3 libbpf-dev libelf-dev zlib1g-dev nettle-dev
-    bpftool lcov libgtest-dev iproute2 qemu-system-x86 busybox-static kmod"
+    bpftool lcov libgtest-dev iproute2 qemu-system-x86 busybox-static kmod
+    golang-go golang-github-cilium-ebpf-dev"
   local v
   for v in "$@"; do
     pkgs+=" clang-$v llvm-$v llvm-$v-dev llvm-$v-tools"

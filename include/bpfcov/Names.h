@@ -27,6 +27,10 @@ namespace bpfcov {
 
 /// Counters (`__profc_*`), writable by the BPF programs.
 inline constexpr const char CountersSection[] = BPFCOV_COUNTERS_SECTION;
+/// Counters and bitmaps with -bpfcov-counters-section=bss (loaders that know
+/// only .bss, .data and .rodata*, e.g. cilium/ebpf 0.9), beside the
+/// program's own zeroed globals; the other three sections are unchanged.
+inline constexpr const char BssCountersSection[] = ".bss";
 /// One record per instrumented function (`__profd_*_<field>` scalars).
 inline constexpr const char DataSection[] = BPFCOV_DATA_SECTION;
 /// The (possibly zlib-compressed) function-name blob `__llvm_prf_nm`.
@@ -60,6 +64,8 @@ inline constexpr unsigned NumCoverageMaps = 4;
 
 inline constexpr const char CountersPrefix[] = "__profc_";
 inline constexpr const char DataPrefix[] = "__profd_";
+/// MC/DC test-vector bitmaps, placed after all counters.
+inline constexpr const char BitmapPrefix[] = "__profbm_";
 inline constexpr const char NamesVar[] = "__llvm_prf_nm";
 inline constexpr const char MetaPrefix[] = "__bpfcov_";
 
@@ -132,6 +138,11 @@ inline constexpr unsigned CovMapFlagPerCpuRowsShift = 8;
 /// DF_NumCounters counts bytes and each function's bytes start 8-aligned.
 /// gen writes a raw profile with VARIANT_MASK_BYTE_COVERAGE.
 inline constexpr uint64_t CovMapFlagByteCounters = 8;
+/// Counters and bitmaps are in BssCountersSection, not CountersSection:
+/// DF_CountersOffset/DF_BitmapOffset count from the first __profc_ var, as
+/// if the pass's counters and bitmaps were alone and contiguous (each
+/// 8-aligned, counters in record order, then bitmaps in record order).
+inline constexpr uint64_t CovMapFlagBssCounters = 16;
 inline constexpr uint64_t MaxPerCpuRows = 4096;
 /// Per-CPU rows hold a multiple of this many u64 (64 bytes).
 inline constexpr uint64_t PerCpuRowAlign = 8;
