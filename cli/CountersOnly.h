@@ -8,7 +8,7 @@
 // counters share .bss with the program's own globals under
 // -bpfcov-counters-section=bss), gen takes those from the object file the
 // program was loaded from and rebuilds the four map values that
-// parseCoverageMaps() (ProfRaw.h) already reads. Pure: bytes in, bytes
+// parseCoverageMaps() (CoverageMaps.h) already reads. Pure: bytes in, bytes
 // out, no libbpf, no I/O (ObjectSections.h reads the object and BTF).
 //
 //   kernel: counters map value          object file (.bpf.o)

@@ -9,12 +9,17 @@
 // when its BTF value type is the DATASEC of that section (or, without BTF,
 // when its name ends with the section name, as libbpf, light skeletons and
 // cilium/ebpf name them); the maps of one object share its BTF object; the
-// object is named by its covmap header, whose magic must match.
+// object is named by its covmap header, whose magic must match. When the
+// kernel holds only an object's counters (findCountersMaps), gen takes the
+// rest from the object file.
 //
 // USAGE: #include "LoadedObjects.h"
 //===----------------------------------------------------------------------===//
 #ifndef BPFCOV_CLI_LOADEDOBJECTS_H
 #define BPFCOV_CLI_LOADEDOBJECTS_H
+
+#include "CountersOnly.h"
+#include "Pins.h"
 
 #include "bpfcov/Names.h"
 
@@ -55,6 +60,22 @@ std::vector<LoadedObject> groupLoadedMaps(const std::vector<MapFacts> &Maps);
 /// the instrumented objects found. Returns 0 or -errno with \p Why set.
 int findLoadedObjects(std::vector<LoadedObject> &Objects, std::string &Why);
 
+/// A map that holds counters, for counters-only collection (the records,
+/// names and header come from the object file: CountersOnly.h).
+struct CountersMap {
+  uint32_t Id = 0;
+  uint32_t BtfId = 0;
+  std::string Value;             ///< key 0
+  std::vector<SectionVar> Vars;  ///< its DATASEC's variables
+};
+
+/// Every map whose BTF value type is DATASEC \p Section (".bss",
+/// ".data.profc") with at least one __profc_ variable: the program's own
+/// .bss maps without counters are not reported. Returns 0 or -errno with
+/// \p Why set.
+int findCountersMaps(const std::string &Section,
+                     std::vector<CountersMap> &Maps, std::string &Why);
+
 /// The value of key 0 of array map \p Fd (global data). Returns "" or what
 /// is wrong ("it is not a global-data map ...").
 std::string readMapValue(int Fd, std::string &Out);
@@ -67,6 +88,20 @@ std::string readLoadedObject(const LoadedObject &O,
 /// The ids of the BPF maps process \p Pid holds open (its fdinfo's
 /// `map_id:` lines). Returns 0 or -errno with \p Why set.
 int heldMapIds(int Pid, std::vector<uint32_t> &Ids, std::string &Why);
+
+/// What `gen --loaded` collects: the objects named (all when none), those
+/// whose maps process Pid holds (all when 0); with ObjectFiles, the
+/// counters of those object files instead (counters-only collection).
+struct LoadedQuery {
+  std::vector<std::string> Names;
+  int Pid = 0;
+  std::vector<std::string> ObjectFiles;
+};
+
+/// Reads what \p Q asks for into \p Objects (an object that cannot be read
+/// gets its Error). Returns 0, or -errno after printing the error (what is
+/// wrong and how to fix it) when there is nothing to read.
+int readLoadedObjects(const LoadedQuery &Q, std::vector<ObjectMaps> &Objects);
 
 /// Keeps the objects of which \p Held has at least one map. Pure.
 void keepHeldObjects(std::vector<LoadedObject> &Objects,

@@ -36,6 +36,15 @@ static_assert(CoverageMaps[SlotCounters].Pin == CountersPin &&
                   SlotCovMap + 1 == NumCoverageMaps,
               "MapSlot follows CoverageMaps");
 
+/// The values of one object's four maps, as gen read them (from pins, a
+/// dump or the kernel), indexed by MapSlot.
+struct ObjectMaps {
+  std::string Name; ///< directory name (the pin's <object>)
+  std::string Dir;  ///< where they came from (for messages)
+  std::string Values[NumCoverageMaps];
+  std::string Error; ///< why this object is skipped ("" if good)
+};
+
 /// A name usable as one bpffs path component: bpffs refuses names with a
 /// dot, so '.' and '/' become '_' ("" becomes "object").
 std::string pinComponent(std::string Name);

@@ -50,11 +50,12 @@ struct GenOptions {
   std::string FromDump; ///< --from-dump=DIR
   bool Loaded = false;  ///< --loaded: the kernel's maps, not pins
   int Pid = 0;          ///< --pid=PID (with --loaded)
+  std::vector<std::string> ObjectFiles; ///< --object=FILE (with --loaded)
   std::vector<std::string> Operands; ///< APP, or OBJECT... with --loaded
   std::string AppPath;
 };
 
-enum : int { OptFromDump = 0x100, OptLoaded, OptPid };
+enum : int { OptFromDump = 0x100, OptLoaded, OptPid, OptObject };
 
 /// The help text around the raw versions bpfcov writes (ProfRaw's table).
 const char GenDocHead[] =
@@ -79,14 +80,19 @@ const char GenDocTail[] =
     "and without pins: the OBJECT names given (the object names of their\n"
     "covmap headers), or all of them; --pid=PID keeps those whose maps\n"
     "process PID holds. Default output: ./<OBJECT>.profraw for one OBJECT,\n"
-    "else ./loaded.profraw.\n"
+    "else ./loaded.profraw. When the kernel holds only an object's counters\n"
+    "(a loader dropped the other maps, e.g. cilium/ebpf with objects built\n"
+    "with --bpfcov-counters-section=bss), --object=FILE names the .bpf.o it\n"
+    "was loaded from: its records, names and header are read from FILE and\n"
+    "checked, variable by variable, against the counters' BTF.\n"
     "\n"
     "Examples:\n"
     "  sudo bpfcov gen ./app                   # writes ./app.profraw\n"
     "  sudo bpfcov gen --unpin -o /tmp/a.profraw ./app\n"
     "  bpfcov -j gen --from-dump=dump ./app\n"
     "  sudo bpfcov gen --loaded xdp            # writes ./xdp.profraw\n"
-    "  sudo bpfcov gen --loaded --pid=$(pidof mydaemon) -o d.profraw";
+    "  sudo bpfcov gen --loaded --pid=$(pidof mydaemon) -o d.profraw\n"
+    "  sudo bpfcov gen --loaded --object=x-bss.bpf.o -o x.profraw";
 
 const argp_option GenOptionsSpec[] = {
     {"unpin", 'u', nullptr, 0,
@@ -103,6 +109,10 @@ const argp_option GenOptionsSpec[] = {
      0},
     {"pid", OptPid, "PID", 0,
      "With --loaded: only objects whose maps process PID holds", 0},
+    {"object", OptObject, "FILE", 0,
+     "With --loaded: the counters of object file FILE (its other maps are "
+     "not in the kernel); repeatable",
+     0},
     {nullptr, 0, nullptr, 0, nullptr, 0},
 };
 
@@ -135,6 +145,11 @@ error_t parseGenOption(int Key, char *Arg, argp_state *State) {
     O->Pid = static_cast<int>(Pid);
     break;
   }
+  case OptObject:
+    if (!*Arg)
+      return argsUsageError(State, "'--object' needs an object file");
+    O->ObjectFiles.push_back(Arg);
+    break;
   case ARGP_KEY_ARG:
     O->Operands.push_back(Arg);
     break;
@@ -145,10 +160,16 @@ error_t parseGenOption(int Key, char *Arg, argp_state *State) {
                               "'--loaded' reads the kernel's maps, not pins "
                               "or a dump: it cannot be used with '%s'",
                               O->Unpin ? "--unpin" : "--from-dump");
+      if (!O->ObjectFiles.empty() && !O->Operands.empty())
+        return argsUsageError(State,
+                              "give OBJECT names or '--object' files, not "
+                              "both: '--object' collects the counters of "
+                              "those files only");
       break;
     }
-    if (O->Pid)
-      return argsUsageError(State, "'--pid' goes with '--loaded'");
+    if (O->Pid || !O->ObjectFiles.empty())
+      return argsUsageError(State, "'%s' goes with '--loaded'",
+                            O->Pid ? "--pid" : "--object");
     if (O->Operands.size() > 1)
       return argsUsageError(State, "unexpected argument '%s': give one APP",
                             O->Operands[1].c_str());
@@ -180,13 +201,6 @@ const argp &genArgp() {
   return A;
 }
 
-/// The maps of one object, as read.
-struct ObjectMaps {
-  std::string Name; ///< directory name (the pin's <object>)
-  std::string Dir;  ///< where they came from (for messages)
-  std::string Values[NumCoverageMaps];
-  std::string Error; ///< why this object is skipped ("" if good)
-};
 
 /// What kind of BPF object \p Fd is ("map", "prog", "link", "btf", ...).
 std::string bpfObjectKind(int Fd) {
@@ -226,54 +240,6 @@ std::string readPinnedMap(int DirFd, const char *Pin, const std::string &Path,
   return "pinned map '" + Path + "': " + Why +
          (Why.compare(0, 3, "it ") == 0 ? ": was it pinned by 'bpfcov run'?"
                                         : "");
-}
-
-/// Collects the maps of the instrumented objects loaded in the kernel
-/// (--loaded: those named, those PID holds). Returns 0, or -errno when
-/// there is nothing to read (after printing).
-int readLoadedObjects(const GenOptions &O, std::vector<ObjectMaps> &Objects) {
-  std::vector<LoadedObject> Loaded;
-  std::string Why;
-  if (int Err = findLoadedObjects(Loaded, Why)) {
-    pErr("%s", Why.c_str());
-    return Err;
-  }
-  if (O.Pid) {
-    std::vector<uint32_t> Held;
-    if (int Err = heldMapIds(O.Pid, Held, Why)) {
-      pErr("--pid=%d: %s", O.Pid, Why.c_str());
-      return Err;
-    }
-    keepHeldObjects(Loaded, Held);
-  }
-  std::string Which = O.Pid ? strFormat(" held by process %d", O.Pid) : "";
-  for (const std::string &Name : O.Operands)
-    if (std::none_of(Loaded.begin(), Loaded.end(),
-                     [&](const LoadedObject &L) { return L.Name == Name; })) {
-      pErr("no instrumented BPF object named '%s' is loaded%s: load it first "
-           "(its maps live as long as a program or process holds them), or "
-           "see 'bpftool map' for what is",
-           Name.c_str(), Which.c_str());
-      return -ENOENT;
-    }
-  for (const LoadedObject &L : Loaded) {
-    if (!O.Operands.empty() && std::find(O.Operands.begin(), O.Operands.end(),
-                                         L.Name) == O.Operands.end())
-      continue;
-    ObjectMaps M;
-    M.Name = L.Name;
-    M.Dir = strFormat("loaded object '%s' (BTF id %u)", L.Name.c_str(),
-                      L.BtfId);
-    M.Error = L.Error.empty() ? readLoadedObject(L, M.Values) : L.Error;
-    Objects.push_back(std::move(M));
-  }
-  if (Objects.empty()) {
-    pErr("no instrumented BPF object is loaded%s: load one built with "
-         "bpfcov-cc or bpfcov_add_bpf_object first",
-         Which.c_str());
-    return -ENOENT;
-  }
-  return 0;
 }
 
 /// Collects the maps of every object, from bpffs (\p Pins, opened and, for
@@ -431,7 +397,7 @@ int doGen(int Argc, char **Argv) {
 
   // STEP 2: read every object's maps (nothing is written yet).
   std::vector<ObjectMaps> Objects;
-  if (O.Loaded ? readLoadedObjects(O, Objects)
+  if (O.Loaded ? readLoadedObjects({O.Operands, O.Pid, O.ObjectFiles}, Objects)
                : readAllObjects(O, Pins, Objects))
     return 1;
 

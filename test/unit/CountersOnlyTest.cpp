@@ -12,6 +12,7 @@
 // USAGE: build-*/test/unit/bpfcov_unit_tests --gtest_filter='CountersOnly*'
 //===----------------------------------------------------------------------===//
 #include "CountersOnly.h"
+#include "CoverageMaps.h"
 #include "ObjectSections.h"
 #include "ProfRaw.h"
 
