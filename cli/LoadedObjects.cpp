@@ -200,6 +200,54 @@ int findLoadedObjects(std::vector<LoadedObject> &Objects, std::string &Why) {
   return 0;
 }
 
+std::string mapDatasec(int Fd, std::vector<SectionVar> *Vars) {
+  bpf_map_info Info;
+  std::memset(&Info, 0, sizeof(Info));
+  uint32_t Len = sizeof(Info);
+  if (bpf_obj_get_info_by_fd(Fd, &Info, &Len) != 0)
+    return "";
+  BtfCache Btfs;
+  std::string Name = valueDatasec(Info, Btfs);
+  std::string Ignored;
+  if (!Name.empty() && Vars &&
+      readDataSecVars(Btfs.get(Info.btf_id), Name, *Vars, Ignored))
+    Vars->clear();
+  return Name;
+}
+
+bool holdsCounters(const std::vector<SectionVar> &Vars) {
+  return std::any_of(Vars.begin(), Vars.end(), [](const SectionVar &V) {
+    return V.Name.compare(0, sizeof(CountersPrefix) - 1, CountersPrefix) == 0;
+  });
+}
+
+std::string rebuildFromObjectFiles(const std::string &Value,
+                                   const std::vector<SectionVar> &Vars,
+                                   const std::vector<std::string> &ObjectFiles,
+                                   ObjectMaps &M) {
+  if (ObjectFiles.empty())
+    return "the kernel holds only its counters: give the object file it was "
+           "loaded from with --object=FILE";
+  std::string First;
+  for (const std::string &File : ObjectFiles) {
+    ObjectCoverage Obj;
+    CoverageMapValues V;
+    std::string Err;
+    if (readObjectCoverage(File, Obj, Err) ||
+        rebuildCoverageMaps(Value, Vars, Obj, V, Err)) {
+      if (First.empty())
+        First = ObjectFiles.size() == 1 ? Err : "'" + File + "': " + Err;
+      continue;
+    }
+    M.Values[SlotCounters] = std::move(V.Profc);
+    M.Values[SlotData] = std::move(V.Profd);
+    M.Values[SlotNames] = std::move(V.Profn);
+    M.Values[SlotCovMap] = std::move(V.CovMap);
+    return "";
+  }
+  return First;
+}
+
 int findCountersMaps(const std::string &Section,
                      std::vector<CountersMap> &Maps, std::string &Why) {
   BtfCache Btfs;
@@ -212,12 +260,7 @@ int findCountersMaps(const std::string &Section,
         M.BtfId = Info.btf_id;
         std::string Ignored;
         if (readDataSecVars(Btfs.get(Info.btf_id), Section, M.Vars, Ignored) ||
-            std::none_of(M.Vars.begin(), M.Vars.end(),
-                         [](const SectionVar &V) {
-                           return V.Name.compare(0, sizeof(CountersPrefix) - 1,
-                                                 CountersPrefix) == 0;
-                         }) ||
-            !readMapValue(Fd, M.Value).empty())
+            !holdsCounters(M.Vars) || !readMapValue(Fd, M.Value).empty())
           return;
         pDebug(2, "map id %u '%s' (btf id %u): counters in %s", Id, Info.name,
                Info.btf_id, Section.c_str());

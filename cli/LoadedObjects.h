@@ -76,6 +76,23 @@ struct CountersMap {
 int findCountersMaps(const std::string &Section,
                      std::vector<CountersMap> &Maps, std::string &Why);
 
+/// The name of the BTF DATASEC that is the value type of map \p Fd ("" when
+/// it has none) and, when \p Vars is given, that DATASEC's variables.
+std::string mapDatasec(int Fd, std::vector<SectionVar> *Vars = nullptr);
+
+/// Whether \p Vars (a DATASEC's) hold counters: a __profc_ variable.
+bool holdsCounters(const std::vector<SectionVar> &Vars);
+
+/// Counters-only collection of one counters map (value \p Value, DATASEC
+/// variables \p Vars): the first of \p ObjectFiles whose counters these
+/// are gives records, names and header (CountersOnly.h), filling
+/// \p M.Values. Returns "" or why none fits (the first file's reason, or
+/// that none was given).
+std::string rebuildFromObjectFiles(const std::string &Value,
+                                   const std::vector<SectionVar> &Vars,
+                                   const std::vector<std::string> &ObjectFiles,
+                                   ObjectMaps &M);
+
 /// The value of key 0 of array map \p Fd (global data). Returns "" or what
 /// is wrong ("it is not a global-data map ...").
 std::string readMapValue(int Fd, std::string &Out);

@@ -9,6 +9,7 @@
 #include "MapCollector.h"
 
 #include "Diag.h"
+#include "LoadedObjects.h"
 #include "SafeFs.h"
 
 #include <bpf/bpf.h>
@@ -55,8 +56,10 @@ bool readCovMapObjectName(const unsigned char *Value, size_t Size,
 
 void MapCollector::onBpfEntry(pid_t, uint32_t Cmd) {
   // Programs are loaded once every map is created and filled.
-  if (Cmd == BPF_PROG_LOAD)
+  if (Cmd == BPF_PROG_LOAD) {
+    ++ProgLoads;
     pinCompleteGroups();
+  }
 }
 
 void MapCollector::onBpfResult(pid_t Tid, uint32_t Cmd, int64_t Ret, int Err,
@@ -93,7 +96,42 @@ void MapCollector::onMapCreated(pid_t Tid, UniqueFd Fd) {
   }
   pDebug(2, "[pid %d] map %u '%s' btf_id %u", Tid, Info.id, Info.name,
          Info.btf_id);
+  // Counters-only objects (-bpfcov-counters-section=bss): a .bss map whose
+  // BTF holds __profc_ variables is all the kernel gets of them.
+  std::vector<SectionVar> Vars;
+  if (coverageMapSlot(Info.name) < 0 && Info.btf_id != 0 &&
+      mapDatasec(Fd.get(), &Vars) == BssCountersSection &&
+      holdsCounters(Vars)) {
+    pinCountersOnly(Info.name, std::move(Fd));
+    return;
+  }
   addMap(Tid, Info.name, Info.btf_id, Info.value_size, std::move(Fd));
+}
+
+int MapCollector::pinCountersOnly(const char *MapName, UniqueFd Fd) {
+  // cilium/ebpf names the map ".bss", libbpf "<object>.bss".
+  std::string Object =
+      uniqueObjectName(MapName[0] == '.' ? MapName + 1 : MapName);
+  std::string Dir = Pins->Path + "/" + Object, Why;
+  int DirFd = openObjectDir(*Pins, Object, /*Create=*/true, &Why);
+  if (DirFd < 0) {
+    error("cannot pin the counters map '%s': %s", MapName,
+          Why.empty() ? std::strerror(-DirFd) : Why.c_str());
+    return DirFd;
+  }
+  UniqueFd ObjDir(DirFd);
+  if (bpf_obj_pin(Fd.get(), fdPath(ObjDir.get(), CountersPin).c_str()) != 0) {
+    int Err = errno;
+    removeObjectPins(*Pins, Object);
+    error("cannot pin the counters map '%s' at '%s/%s': %s", MapName,
+          Dir.c_str(), CountersPin, std::strerror(Err));
+    return -Err;
+  }
+  Pinned.push_back({Object, Dir});
+  pInfo("pinned the counters of BPF map '%s' under '%s' (counters only: "
+        "'bpfcov gen' takes the rest from the object file, --object=FILE)",
+        MapName, Dir.c_str());
+  return 0;
 }
 
 int MapCollector::addMap(pid_t Tid, const char *MapName, uint32_t BtfId,

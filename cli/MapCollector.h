@@ -9,7 +9,11 @@
 // since libbpf creates an object's maps in one thread). A group is pinned
 // under <bpffs>/cov/<app>/<object>/ once all four maps exist and its covmap
 // holds bpfcov's magic (libbpf fills and freezes each .rodata map in turn),
-// <object> being the name the pass recorded in it.
+// <object> being the name the pass recorded in it. A counters-only object
+// (-bpfcov-counters-section=bss, for loaders that drop the other maps) has
+// one map, a .bss whose BTF holds __profc_ variables: it is pinned alone,
+// as <object>/profc, <object> from the map's name; gen takes the rest from
+// the object file.
 //
 // USAGE: #include "MapCollector.h"
 //===----------------------------------------------------------------------===//
@@ -84,11 +88,15 @@ public:
 
   const std::vector<ObjectGroup> &groups() const { return Groups; }
   const std::vector<PinnedObject> &pins() const { return Pinned; }
+  /// How many bpf(BPF_PROG_LOAD) calls of APP's tree the trace mode saw.
+  unsigned progLoads() const { return ProgLoads; }
 
 private:
   void onMapCreated(pid_t Tid, UniqueFd Fd);
   ObjectGroup &getOrCreateGroup(uint32_t BtfId, pid_t Tid, unsigned Slot);
   int pinGroup(ObjectGroup &G, const std::string &Object);
+  /// Pins a counters-only object's one map, \p Fd, as <object>/profc.
+  int pinCountersOnly(const char *MapName, UniqueFd Fd);
   std::string uniqueObjectName(std::string Name);
 
   AppPins *Pins; ///< the app's pin directory, locked
@@ -96,6 +104,7 @@ private:
   unsigned NextSeq = 1;
   std::set<std::string> UsedNames;
   std::vector<PinnedObject> Pinned;
+  unsigned ProgLoads = 0;
 };
 
 } // namespace bpfcov

@@ -349,6 +349,8 @@ bool PreloadServer::serveClient(int Fd) {
     ++NumReports;
     if (!(R.Flags & BPFCOV_PRELOAD_HAS_FD))
       MapFd.reset();
+    // The library reports after the call: its entry, then its result.
+    Sink.onBpfEntry(R.Tid, R.Cmd);
     Sink.onBpfResult(R.Tid, R.Cmd, R.Ret < 0 ? -1 : R.Ret, R.Errno,
                      [&] { return std::move(MapFd); });
     // The maps are pinned: the caller may go on.

@@ -68,6 +68,32 @@ std::string findPreloadLibrary(std::string &Why) {
   return "";
 }
 
+/// Whether note segment \p P of the ELF file \p Fd holds a note of owner
+/// "Go" (the Go linker's build id, in static and cgo binaries alike).
+bool hasGoNote(int Fd, const ElfW(Phdr) & P) {
+  if (P.p_filesz == 0 || P.p_filesz > 65536)
+    return false;
+  std::string Notes(P.p_filesz, '\0');
+  if (pread(Fd, Notes.data(), Notes.size(), P.p_offset) !=
+      static_cast<ssize_t>(Notes.size()))
+    return false;
+  size_t Off = 0;
+  while (Off + sizeof(ElfW(Nhdr)) <= Notes.size()) {
+    ElfW(Nhdr) N;
+    std::memcpy(&N, Notes.data() + Off, sizeof(N));
+    size_t Name = Off + sizeof(N);
+    size_t Next = Name + ((N.n_namesz + 3) & ~3u) + ((N.n_descsz + 3) & ~3u);
+    if (Next > Notes.size() || Next <= Off)
+      return false;
+    // The Go linker writes the owner as "Go\0\0" (n_namesz 4).
+    if ((N.n_namesz == 3 || N.n_namesz == 4) &&
+        std::memcmp(Notes.data() + Name, "Go", 3) == 0)
+      return true;
+    Off = Next;
+  }
+  return false;
+}
+
 } // namespace
 
 ElfInfo readElf(const std::string &Path) {
@@ -89,6 +115,8 @@ ElfInfo readElf(const std::string &Path) {
   if (pread(Fd.get(), Phdrs.data(), Size, Eh.e_phoff) != Size)
     return Info;
   for (const ElfW(Phdr) & P : Phdrs) {
+    if (P.p_type == PT_NOTE)
+      Info.Go = Info.Go || hasGoNote(Fd.get(), P);
     if (P.p_type != PT_INTERP || P.p_filesz == 0 || P.p_filesz > PATH_MAX)
       continue;
     std::string Interp(P.p_filesz, '\0');
@@ -122,6 +150,8 @@ std::string whyNotPreloadableElf(const std::string &Q, const ElfInfo &Info,
   if (!Self.Interp.empty() && !SameLoader)
     return Q + " uses the dynamic loader '" + Info.Interp + "', not '" +
            Self.Interp + "'";
+  if (Info.Go)
+    return Q + " is a Go program, whose system calls never go through libc";
   return "";
 }
 

@@ -6,7 +6,8 @@
 // --trace=auto picks preload when LD_PRELOAD would see APP's bpf() calls:
 // APP (or the interpreter of its script, as the kernel runs it) is a
 // dynamically linked program of bpfcov's own ELF class, machine and dynamic
-// loader, not setuid, setgid or with file capabilities, and the preload
+// loader, not setuid, setgid or with file capabilities, not a Go program
+// (Go makes its system calls itself, never through libc), and the preload
 // library is installed. Otherwise ptrace. -v says which and why. The
 // decisions are pure functions of what was read (ElfInfo, the script's
 // first line), so that unit tests reach them.
@@ -29,10 +30,11 @@ struct ElfInfo {
   unsigned char Class = 0, Data = 0;
   uint16_t Machine = 0;
   std::string Interp; ///< PT_INTERP: "" when statically linked
+  bool Go = false;    ///< a PT_NOTE of owner "Go" (the Go build id)
 };
 
 /// Reads the ELF identity of \p Path and, when it has bpfcov's own class
-/// (ElfW), its PT_INTERP.
+/// (ElfW), its PT_INTERP and whether the Go toolchain built it.
 ElfInfo readElf(const std::string &Path);
 
 /// The interpreter of a script whose first bytes are \p Head ("#! /bin/sh

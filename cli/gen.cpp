@@ -84,7 +84,8 @@ const char GenDocTail[] =
     "(a loader dropped the other maps, e.g. cilium/ebpf with objects built\n"
     "with --bpfcov-counters-section=bss), --object=FILE names the .bpf.o it\n"
     "was loaded from: its records, names and header are read from FILE and\n"
-    "checked, variable by variable, against the counters' BTF.\n"
+    "checked, variable by variable, against the counters' BTF. The same\n"
+    "goes for such objects pinned by 'bpfcov run' (<object>/profc alone).\n"
     "\n"
     "Examples:\n"
     "  sudo bpfcov gen ./app                   # writes ./app.profraw\n"
@@ -110,8 +111,8 @@ const argp_option GenOptionsSpec[] = {
     {"pid", OptPid, "PID", 0,
      "With --loaded: only objects whose maps process PID holds", 0},
     {"object", OptObject, "FILE", 0,
-     "With --loaded: the counters of object file FILE (its other maps are "
-     "not in the kernel); repeatable",
+     "The object file of counters-only objects (the kernel holds only their "
+     "counters); repeatable",
      0},
     {nullptr, 0, nullptr, 0, nullptr, 0},
 };
@@ -167,9 +168,8 @@ error_t parseGenOption(int Key, char *Arg, argp_state *State) {
                               "those files only");
       break;
     }
-    if (O->Pid || !O->ObjectFiles.empty())
-      return argsUsageError(State, "'%s' goes with '--loaded'",
-                            O->Pid ? "--pid" : "--object");
+    if (O->Pid)
+      return argsUsageError(State, "'--pid' goes with '--loaded'");
     if (O->Operands.size() > 1)
       return argsUsageError(State, "unexpected argument '%s': give one APP",
                             O->Operands[1].c_str());
@@ -217,9 +217,10 @@ std::string bpfObjectKind(int Fd) {
 }
 
 /// Value of key 0 of the array map pinned as \p Pin in directory \p DirFd
-/// (\p Path, for messages). Returns "" or what is wrong.
+/// (\p Path, for messages); the map's fd in \p Keep when given. Returns ""
+/// or what is wrong.
 std::string readPinnedMap(int DirFd, const char *Pin, const std::string &Path,
-                          std::string &Out) {
+                          std::string &Out, UniqueFd *Keep = nullptr) {
   struct stat St;
   if (fstatat(DirFd, Pin, &St, AT_SYMLINK_NOFOLLOW) != 0)
     return "cannot open pinned map '" + Path + "': " + std::strerror(errno);
@@ -235,8 +236,11 @@ std::string readPinnedMap(int DirFd, const char *Pin, const std::string &Path,
            (Kind == "prog" ? std::string("program") : Kind) +
            ", not a map: was it pinned by 'bpfcov run'?";
   std::string Why = readMapValue(Fd.get(), Out);
-  if (Why.empty())
+  if (Why.empty()) {
+    if (Keep)
+      *Keep = std::move(Fd);
     return "";
+  }
   return "pinned map '" + Path + "': " + Why +
          (Why.compare(0, 3, "it ") == 0 ? ": was it pinned by 'bpfcov run'?"
                                         : "");
@@ -294,6 +298,24 @@ int readAllObjects(const GenOptions &O, AppPins &Pins,
       Dir.reset(Fd);
     } else if (M.Error.empty()) {
       M.Error = "removed while gen read it";
+    }
+    // Counters only (run pinned a -bpfcov-counters-section=bss object's
+    // one map): the rest comes from --object files.
+    struct stat DataSt;
+    if (M.Error.empty() && O.FromDump.empty() &&
+        fstatat(Dir.get(), DataPin, &DataSt, AT_SYMLINK_NOFOLLOW) != 0 &&
+        errno == ENOENT) {
+      UniqueFd Counters;
+      std::string Value;
+      std::vector<SectionVar> Vars;
+      M.Error = readPinnedMap(Dir.get(), CountersPin,
+                              M.Dir + "/" + CountersPin, Value, &Counters);
+      if (M.Error.empty())
+        mapDatasec(Counters.get(), &Vars);
+      if (M.Error.empty())
+        M.Error = rebuildFromObjectFiles(Value, Vars, O.ObjectFiles, M);
+      Objects.push_back(std::move(M));
+      continue;
     }
     for (unsigned I = 0; I < NumCoverageMaps && M.Error.empty(); ++I) {
       std::string Path = M.Dir + "/" + CoverageMaps[I].Pin;

@@ -275,9 +275,20 @@ int bpfcov::doRun(int Argc, char **Argv) {
       pErr("'%s' ended with status %d before it loaded an instrumented BPF "
            "object: nothing was pinned",
            AppPath.c_str(), Status);
+    else if (Maps.progLoads())
+      // "Not instrumented" only when the objects were seen loading.
+      pErr("'%s' loaded BPF programs (%u bpf(BPF_PROG_LOAD) call%s) but no "
+           "object with coverage maps: build its objects with bpfcov-cc or "
+           "bpfcov_add_bpf_object (a light skeleton makes its maps inside the "
+           "kernel, unseen: collect those with 'bpfcov gen --loaded' while it "
+           "runs)",
+           AppPath.c_str(), Maps.progLoads(),
+           Maps.progLoads() == 1 ? "" : "s");
     else
-      pErr("no instrumented BPF object was loaded by '%s': build it with "
-           "bpfcov-cc or bpfcov_add_bpf_object",
+      pErr("bpfcov saw no BPF program loaded by '%s': nothing was pinned; a "
+           "statically linked program it starts is seen only with "
+           "--trace=ptrace, programs that other processes load only with "
+           "'bpfcov gen --loaded'",
            AppPath.c_str());
     return Status ? Status : 1;
   }

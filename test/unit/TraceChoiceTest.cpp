@@ -65,6 +65,11 @@ TEST(TraceChoiceElf, FactsToReason) {
                 "'a'", elf(ELFCLASS64, ELFDATA2LSB, EM_X86_64, "/musl/ld.so"),
                 Self, false),
             "'a' uses the dynamic loader '/musl/ld.so', not '/lib64/ld.so'");
+  // Go makes its own system calls: LD_PRELOAD sees none, cgo or not.
+  ElfInfo Go = Self;
+  Go.Go = true;
+  EXPECT_EQ(whyNotPreloadableElf("'a'", Go, Self, true),
+            "'a' is a Go program, whose system calls never go through libc");
   // A static bpfcov has no loader to compare with.
   ElfInfo StaticSelf = elf(ELFCLASS64, ELFDATA2LSB, EM_X86_64, "");
   EXPECT_EQ(whyNotPreloadableElf("'a'", Self, StaticSelf, false), "");

@@ -7,8 +7,9 @@
 # out's summary table and the counts of the report (cov-counts.py), for
 # FileCheck; leaves the files in OUTDIR (named after APP) and no pins behind
 # (gen --unpin, then a check that <bpffs>/cov is empty). COUNT_FILES limits
-# the counts to those source files (base names).
-# USAGE: [RUN_OPTS='--trace=MODE'] [COUNT_FILES='a.c b.h'] \
+# the counts to those source files (base names); GEN_OPTS are more options
+# of gen (--object=FILE for counters-only objects).
+# USAGE: [RUN_OPTS='--trace=MODE'] [COUNT_FILES='a.c b.h'] [GEN_OPTS=...] \
 #          cov-app.sh BPFCOV BPFFS OUTDIR OBJ APP [ARGS...]
 set -eu
 bpfcov=$1 fs=$2 out=$3 obj=$4 app=$5
@@ -21,7 +22,9 @@ status=0
   || status=$?
 cat "$out/$name.out"
 echo "run exit status: $status"
-"$bpfcov" --bpffs="$fs" gen --unpin -o "$out/$name.profraw" "$app" 2>> "$out/$name.err"
+# shellcheck disable=SC2086 # GEN_OPTS is a list of options
+"$bpfcov" --bpffs="$fs" gen --unpin ${GEN_OPTS:-} -o "$out/$name.profraw" "$app" \
+  2>> "$out/$name.err"
 if [ -n "$(ls -A "$fs/cov" 2>/dev/null)" ]; then
   echo "cov-app.sh: error: pins left under '$fs/cov'" >&2
   exit 1
