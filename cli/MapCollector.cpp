@@ -9,12 +9,14 @@
 #include "MapCollector.h"
 
 #include "Diag.h"
+#include "PreloadProtocol.h"
 #include "LoadedObjects.h"
 #include "SafeFs.h"
 
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -80,6 +82,8 @@ void MapCollector::onBpfResult(pid_t Tid, uint32_t Cmd, int64_t Ret, int Err,
     if (Fd.valid())
       onMapCreated(Tid, std::move(Fd));
   }
+  if (Cmd == BPFCOV_LOADER_RUN_CMD && Ret >= 0)
+    pinHeldObjects(Tid);
   // libbpf creates, fills and freezes each map in turn: the covmap value
   // may have just been written.
   pinCompleteGroups();
@@ -106,6 +110,49 @@ void MapCollector::onMapCreated(pid_t Tid, UniqueFd Fd) {
     return;
   }
   addMap(Tid, Info.name, Info.btf_id, Info.value_size, std::move(Fd));
+}
+
+void MapCollector::pinHeldObjects(pid_t Tid) {
+  std::vector<uint32_t> Held;
+  std::string Why;
+  if (heldMapIds(Tid, Held, Why) != 0) {
+    pDebug(1, "[pid %d] after a loader program: %s", Tid, Why.c_str());
+    return;
+  }
+  if (std::all_of(Held.begin(), Held.end(),
+                  [&](uint32_t Id) { return PinnedIds.count(Id); }))
+    return;
+  std::vector<LoadedObject> Objects;
+  if (findLoadedObjects(Objects, Why) != 0) {
+    error("cannot look for the maps of a light skeleton: %s", Why.c_str());
+    return;
+  }
+  keepHeldObjects(Objects, Held);
+  for (const LoadedObject &O : Objects) {
+    if (PinnedIds.count(O.MapIds[SlotCovMap]))
+      continue;
+    if (!O.Error.empty()) {
+      error("BPF object '%s' (btf_id %u): %s", O.Name.c_str(), O.BtfId,
+            O.Error.c_str());
+      continue;
+    }
+    Groups.emplace_back();
+    ObjectGroup &G = Groups.back();
+    G.BtfId = O.BtfId;
+    G.Tid = Tid;
+    G.Seq = NextSeq++;
+    G.Done = true;
+    for (unsigned Slot = 0; Slot < NumCoverageMaps; ++Slot)
+      G.Fds[Slot].reset(bpf_map_get_fd_by_id(O.MapIds[Slot]));
+    if (G.count() != NumCoverageMaps) {
+      error("BPF object '%s' (btf_id %u) went away before bpfcov pinned it",
+            O.Name.c_str(), O.BtfId);
+      continue;
+    }
+    pDebug(1, "[pid %d] a loader program made BPF object '%s' (btf_id %u)",
+           Tid, O.Name.c_str(), O.BtfId);
+    pinGroup(G, uniqueObjectName(O.Name));
+  }
 }
 
 int MapCollector::pinCountersOnly(const char *MapName, UniqueFd Fd) {
@@ -210,8 +257,14 @@ int MapCollector::pinGroup(ObjectGroup &G, const std::string &Object) {
     }
   }
   // The pins hold the maps now.
-  for (UniqueFd &Fd : G.Fds)
+  for (UniqueFd &Fd : G.Fds) {
+    bpf_map_info Info;
+    std::memset(&Info, 0, sizeof(Info));
+    uint32_t Len = sizeof(Info);
+    if (bpf_obj_get_info_by_fd(Fd.get(), &Info, &Len) == 0)
+      PinnedIds.insert(Info.id);
     Fd.reset();
+  }
   Pinned.push_back({Object, Dir});
   pInfo("pinned the coverage maps of BPF object '%s' under '%s'",
         Object.c_str(), Dir.c_str());

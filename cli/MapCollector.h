@@ -13,7 +13,10 @@
 // (-bpfcov-counters-section=bss, for loaders that drop the other maps) has
 // one map, a .bss whose BTF holds __profc_ variables: it is pinned alone,
 // as <object>/profc, <object> from the map's name; gen takes the rest from
-// the object file.
+// the object file. A light skeleton's loader program makes its object's
+// maps inside the kernel: after it ran (BPF_PROG_TEST_RUN of a syscall
+// program), the objects whose maps the caller holds are found among the
+// kernel's maps (LoadedObjects.h) and pinned the same way.
 //
 // USAGE: #include "MapCollector.h"
 //===----------------------------------------------------------------------===//
@@ -95,6 +98,9 @@ private:
   void onMapCreated(pid_t Tid, UniqueFd Fd);
   ObjectGroup &getOrCreateGroup(uint32_t BtfId, pid_t Tid, unsigned Slot);
   int pinGroup(ObjectGroup &G, const std::string &Object);
+  /// Pins the instrumented objects whose maps \p Tid holds and bpfcov has
+  /// not pinned: a light skeleton's loader program made them in the kernel.
+  void pinHeldObjects(pid_t Tid);
   /// Pins a counters-only object's one map, \p Fd, as <object>/profc.
   int pinCountersOnly(const char *MapName, UniqueFd Fd);
   std::string uniqueObjectName(std::string Name);
@@ -105,6 +111,7 @@ private:
   std::set<std::string> UsedNames;
   std::vector<PinnedObject> Pinned;
   unsigned ProgLoads = 0;
+  std::set<uint32_t> PinnedIds; ///< map ids of every pinned map
 };
 
 } // namespace bpfcov

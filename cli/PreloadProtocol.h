@@ -35,6 +35,12 @@
  * all maps are ready). libbpf makes dozens of other bpf() calls. */
 #define BPFCOV_REPORTED_CMDS BPF_MAP_CREATE, BPF_MAP_FREEZE, BPF_PROG_LOAD
 
+/* A light skeleton's loader program (BPF_PROG_TYPE_SYSCALL) creates the
+ * object's maps inside the kernel, run by BPF_PROG_TEST_RUN: both modes
+ * watch that command too, and report it only for a syscall program (the
+ * maps its run made are then in the caller's fd table). */
+#define BPFCOV_LOADER_RUN_CMD BPF_PROG_TEST_RUN
+
 /* bpfcov's effective uid: the library reports only to a socket that a
  * process of this uid listens on (SO_PEERCRED); bpfcov accepts only the
  * processes of APP's tree. */

@@ -27,6 +27,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,7 +94,8 @@ constexpr uint8_t SyscallInfoSeccomp = 3;
 namespace {
 
 /// bpf() commands that stop APP. Each stop costs context switches.
-constexpr uint32_t StoppingCmds[] = {BPFCOV_REPORTED_CMDS};
+constexpr uint32_t StoppingCmds[] = {BPFCOV_REPORTED_CMDS,
+                                     BPFCOV_LOADER_RUN_CMD};
 
 /// Installs \p Filter in the calling task. Returns 0 or -errno.
 int installSeccompFilter(std::vector<sock_filter> &Filter) {
@@ -148,6 +150,31 @@ uint32_t mapIdOfFd(pid_t Tid, int Fd) {
       break;
   std::fclose(F);
   return Id;
+}
+
+/// Whether BPF_PROG_TEST_RUN with attr \p Attr (\p Size bytes, in task
+/// \p Tid) runs a syscall program: a light skeleton's loader.
+bool runsLoaderProgram(pid_t Tid, uint64_t Attr, uint64_t Size) {
+  constexpr size_t Off = offsetof(bpf_attr, test.prog_fd);
+  uint32_t ProgFd;
+  if (Size < Off + sizeof(ProgFd))
+    return false;
+  iovec Local = {&ProgFd, sizeof(ProgFd)};
+  iovec Remote = {reinterpret_cast<void *>(Attr + Off), sizeof(ProgFd)};
+  if (process_vm_readv(Tid, &Local, 1, &Remote, 1, 0) != sizeof(ProgFd))
+    return false;
+  char Path[64];
+  std::snprintf(Path, sizeof(Path), "/proc/%d/fdinfo/%u", Tid, ProgFd);
+  FILE *F = std::fopen(Path, "re");
+  if (!F)
+    return false;
+  char Line[256];
+  unsigned Type = 0;
+  while (std::fgets(Line, sizeof(Line), F))
+    if (std::sscanf(Line, "prog_type: %u", &Type) == 1)
+      break;
+  std::fclose(F);
+  return Type == BPF_PROG_TYPE_SYSCALL;
 }
 
 } // namespace
@@ -251,9 +278,13 @@ void PtraceTracer::onSeccompStop(pid_t Tid, Tracee &T) {
   // `int cmd`: the kernel (and the filter) only look at the low 32 bits.
   T.Cmd = static_cast<uint32_t>(Info.Seccomp.Args[0]);
   Sink.onBpfEntry(Tid, static_cast<uint32_t>(T.Cmd));
-  // The results that matter: a new map's fd, a frozen (final) map; under -v
-  // every result is printed.
-  T.InBpf = T.Cmd == BPF_MAP_CREATE || T.Cmd == BPF_MAP_FREEZE || traceAllBpf();
+  // The results that matter: a new map's fd, a frozen (final) map, the maps
+  // a light skeleton's loader program made; under -v every result is
+  // printed.
+  T.InBpf = T.Cmd == BPF_MAP_CREATE || T.Cmd == BPF_MAP_FREEZE ||
+            traceAllBpf() ||
+            (T.Cmd == BPFCOV_LOADER_RUN_CMD &&
+             runsLoaderProgram(Tid, Info.Seccomp.Args[1], Info.Seccomp.Args[2]));
 }
 
 void PtraceTracer::onSyscallStop(pid_t Tid, Tracee &T) {

@@ -298,6 +298,24 @@ static int createsPinMap(const union bpf_attr *Attr, unsigned long Size) {
          memcmp(Attr->map_name, PinMap, sizeof(PinMap)) == 0;
 }
 
+/* True if BPF_PROG_TEST_RUN with \p Attr (\p Size bytes) ran a syscall
+ * program: a light skeleton's loader, which made the object's maps. */
+static int runsLoaderProgram(const union bpf_attr *Attr, unsigned long Size) {
+  struct bpf_prog_info Info;
+  union bpf_attr Get;
+  if (!Attr || Size < offsetof(union bpf_attr, test.prog_fd) +
+                          sizeof(Attr->test.prog_fd))
+    return 0;
+  memset(&Info, 0, sizeof(Info));
+  memset(&Get, 0, sizeof(Get));
+  Get.info.bpf_fd = Attr->test.prog_fd;
+  Get.info.info_len = sizeof(Info);
+  Get.info.info = (uint64_t)(uintptr_t)&Info;
+  return rawSyscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, (long)&Get, sizeof(Get), 0,
+                    0, 0) == 0 &&
+         Info.type == BPF_PROG_TYPE_SYSCALL;
+}
+
 /* bpf(), reported when it matters. Out of line: syscall() stays lean. */
 __attribute__((noinline)) static long reportedBpf(long A1, long A2, long A3,
                                                   long A4, long A5, long A6) {
@@ -305,7 +323,10 @@ __attribute__((noinline)) static long reportedBpf(long A1, long A2, long A3,
   int Err = errno;
   /* `int cmd`: the kernel only looks at the low 32 bits. */
   uint32_t Cmd = (uint32_t)A1;
-  if (ReportAll || (Ret >= 0 && isReportedCmd(Cmd))) {
+  int LoaderRun = Ret >= 0 && Cmd == BPFCOV_LOADER_RUN_CMD &&
+                  runsLoaderProgram((const union bpf_attr *)A2,
+                                    (unsigned long)A3);
+  if (ReportAll || LoaderRun || (Ret >= 0 && isReportedCmd(Cmd))) {
     struct PreloadReport R;
     memset(&R, 0, sizeof(R));
     R.Magic = BPFCOV_PRELOAD_MAGIC;
@@ -325,6 +346,9 @@ __attribute__((noinline)) static long reportedBpf(long A1, long A2, long A3,
      * new map alive until bpfcov has it. */
     if (Ret >= 0 && (Cmd == BPF_MAP_FREEZE || Cmd == BPF_PROG_LOAD) &&
         (ReportAll || __atomic_exchange_n(&PinDue, 0, __ATOMIC_RELAXED)))
+      R.Flags |= BPFCOV_PRELOAD_WANTS_ACK;
+    /* A loader program's maps are pinned before the app may close them. */
+    if (LoaderRun)
       R.Flags |= BPFCOV_PRELOAD_WANTS_ACK;
     report(&R, (int)Ret);
   }

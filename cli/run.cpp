@@ -279,9 +279,7 @@ int bpfcov::doRun(int Argc, char **Argv) {
       // "Not instrumented" only when the objects were seen loading.
       pErr("'%s' loaded BPF programs (%u bpf(BPF_PROG_LOAD) call%s) but no "
            "object with coverage maps: build its objects with bpfcov-cc or "
-           "bpfcov_add_bpf_object (a light skeleton makes its maps inside the "
-           "kernel, unseen: collect those with 'bpfcov gen --loaded' while it "
-           "runs)",
+           "bpfcov_add_bpf_object",
            AppPath.c_str(), Maps.progLoads(),
            Maps.progLoads() == 1 ? "" : "s");
     else
