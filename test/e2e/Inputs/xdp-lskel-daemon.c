@@ -2,7 +2,7 @@
 /*
  * xdp-lskel-daemon.c - a long-running loader of the xdp example through a
  * light skeleton (bpftool gen skeleton -L: a loader program creates the
- * maps inside the kernel, so no loader watching sees them), for
+ * maps inside the kernel, not the app's bpf() calls), for
  * loader-daemon.test. Loads, prints "loaded", then for each line
  * "FRAME-FILE N" on stdin runs xdp_firewall N times over the frame with
  * BPF_PROG_TEST_RUN and prints "retval R"; exits at end of input.
