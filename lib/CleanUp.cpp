@@ -115,7 +115,7 @@ static bool tagAccesses(Function &F, MDNode *CounterScope) {
 bool bpfcov::cleanUpCounterUpdates(Module &M) {
   if (!CleanUpOpt)
     return false;
-  // STEP 8a: one scope for every counter and bitmap of the module.
+  // STEP 16a: one scope for every counter and bitmap of the module.
   //   !S = !{!"bpfcov.counters", !D}   !D = !{!"bpfcov"}
   MDBuilder MDB(M.getContext());
   MDNode *Domain = MDB.createAnonymousAliasScopeDomain("bpfcov");
@@ -128,7 +128,7 @@ bool bpfcov::cleanUpCounterUpdates(Module &M) {
   if (Work.empty())
     return false;
 
-  // STEP 8b: the clean-ups, with the default alias analyses (which include
+  // STEP 16b: the clean-ups, with the default alias analyses (which include
   // scoped noalias) and the BPF target's TTI.
   FunctionPassManager FPM;
   FPM.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));

@@ -55,10 +55,12 @@ inline constexpr MapName CoverageMaps[] = {
 inline constexpr unsigned NumCoverageMaps = 4;
 
 //===-- Symbols -----------------------------------------------------------===//
+//
+// LLVM's own names (`__profc_`, `__profd_`, `__profbm_`, `__llvm_prf_nm`,
+// `__llvm_covfun`...) are not spelled here: the pass takes them from
+// llvm/ProfileData/InstrProf.h (lib/Compat.h for those LLVM 14 lacks). The
+// record scalars keep LLVM's data prefix: `__profd_<fn>_<DataFieldSuffix>`.
 
-inline constexpr const char CountersPrefix[] = "__profc_";
-inline constexpr const char DataPrefix[] = "__profd_";
-inline constexpr const char NamesVar[] = "__llvm_prf_nm";
 inline constexpr const char MetaPrefix[] = "__bpfcov_";
 
 //===-- .rodata.profd: one record of NumDataFields u64 per function -------===//
