@@ -420,7 +420,8 @@ bool BPFCovRewriter::run() {
     if (cleanUpCounterUpdates(M) &&       // STEP 16 (CleanUp.cpp)
         ByteCounters)
       hoistByteCounterStores(M);          // STEP 17 (ByteCounters.cpp)
-    checkJumpRanges(M);                   // STEP 18 (JumpCheck.cpp)
+    mergeCounterAdds(M);                  // STEP 18 (MergeCounterAdds.cpp)
+    checkJumpRanges(M);                   // STEP 19 (JumpCheck.cpp)
   }
   return true;
 }

@@ -44,15 +44,6 @@ using namespace llvm;
 
 STATISTIC(NumAlignedStores, "Number of byte-counter stores given their alignment");
 
-#if LLVM_VERSION_MAJOR >= BPFCOV_BOOL_MIN_LLVM
-/// True if \p SI stores into .data.profc.
-static bool isByteCounterStore(const StoreInst *SI) {
-  const auto *GV =
-      dyn_cast<GlobalVariable>(getUnderlyingObject(SI->getPointerOperand()));
-  return GV && GV->getSection() == bpfcov::CountersSection;
-}
-#endif
-
 bool bpfcov::alignByteCounterStores(Module &M) {
   // STEP 15: clang merges neighbouring byte stores,
   //   store i16 0, ptr getelementptr (i8, ptr @__profc_f, i64 2), align 1
@@ -94,7 +85,7 @@ void bpfcov::hoistByteCounterStores(Module &M) {
     for (Instruction &I : instructions(F))
       if (auto *SI = dyn_cast<StoreInst>(&I))
         if (SI->isVolatile() && isa<Constant>(SI->getValueOperand()) &&
-            isByteCounterStore(SI))
+            isCounterPointer(SI->getPointerOperand()))
           SI->setVolatile(false);
   }
   FunctionPassManager FPM;

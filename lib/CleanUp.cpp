@@ -46,6 +46,7 @@
 #include "llvm/Transforms/Scalar/SimplifyCFG.h"
 
 using namespace llvm;
+using namespace bpfcov;
 
 #define DEBUG_TYPE "bpf-cov"
 
@@ -58,14 +59,12 @@ static cl::opt<bool> CleanUpOpt(
              "re-run EarlyCSE, GVN and SimplifyCFG (default: true)"),
     cl::init(true));
 
-/// True if \p V points into the counters or MC/DC bitmaps.
-static bool isCounterPointer(const Value *V) {
+bool bpfcov::isCounterPointer(const Value *V) {
   const auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(V, 0));
   return GV && GV->getSection() == bpfcov::CountersSection;
 }
 
-/// The pointer operand of a memory instruction, or null (calls and fences).
-static const Value *getAccessPointer(const Instruction &I) {
+const Value *bpfcov::getAccessPointer(const Instruction &I) {
   if (const auto *LI = dyn_cast<LoadInst>(&I))
     return LI->getPointerOperand();
   if (const auto *SI = dyn_cast<StoreInst>(&I))
