@@ -421,7 +421,8 @@ bool BPFCovRewriter::run() {
         ByteCounters)
       hoistByteCounterStores(M);          // STEP 17 (ByteCounters.cpp)
     mergeCounterAdds(M);                  // STEP 18 (MergeCounterAdds.cpp)
-    checkJumpRanges(M);                   // STEP 19 (JumpCheck.cpp)
+    defineGlobalCallArgs(M);              // STEP 19 (GlobalCallArgs.cpp)
+    checkJumpRanges(M);                   // STEP 20 (JumpCheck.cpp)
   }
   return true;
 }

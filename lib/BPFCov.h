@@ -45,7 +45,9 @@
 // other memory accesses exclude, and EarlyCSE, GVN and SimplifyCFG run again
 // (lib/CleanUp.cpp): the verifier sees the checks and uses of the plain
 // build, and the atomic adds of one counter in a stretch without calls
-// become one add (lib/MergeCounterAdds.cpp). Last, a module big enough to need it is compiled once more to
+// become one add (lib/MergeCounterAdds.cpp); a global function's ignored
+// argument gets a defined value, the verifier checking it against the BTF
+// (lib/GlobalCallArgs.cpp). Last, a module big enough to need it is compiled once more to
 // check that no BPF jump exceeds its 16-bit offset (lib/JumpCheck.cpp).
 //
 // USAGE:
@@ -120,6 +122,11 @@ const llvm::Value *getAccessPointer(const llvm::Instruction &I);
 /// into one add of their sum (lib/MergeCounterAdds.cpp); returns true when
 /// \p M changed.
 bool mergeCounterAdds(llvm::Module &M);
+
+/// Gives each undef argument of a call to a global (non-static) function
+/// a defined value, which the verifier checks against the callee's BTF
+/// (lib/GlobalCallArgs.cpp); returns true when \p M changed.
+bool defineGlobalCallArgs(llvm::Module &M);
 
 /// Runs \p FPM on \p Fns with the default analyses (alias analyses
 /// including scoped noalias) and the BPF target's TTI (lib/CleanUp.cpp).
