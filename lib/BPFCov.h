@@ -42,9 +42,10 @@
 // covmap flags say so, and each store gets the alignment of its byte.
 //
 // Then (loadable object only) counter updates get an alias scope that all
-// other memory accesses exclude, and EarlyCSE, GVN and SimplifyCFG run again
-// (lib/CleanUp.cpp): the verifier sees the checks and uses of the plain
-// build, and the atomic adds of one counter in a stretch without calls
+// other memory accesses exclude, and EarlyCSE, GVN and SimplifyCFG run again;
+// a loop's invariant null check that a counter update kept in the loop is
+// unswitched (lib/CleanUp.cpp): the verifier sees the checks and uses of the
+// plain build, and the atomic adds of one counter in a stretch without calls
 // become one add (lib/MergeCounterAdds.cpp); a global function's ignored
 // argument gets a defined value, the verifier checking it against the BTF
 // (lib/GlobalCallArgs.cpp). Last, a module big enough to need it is compiled once more to

@@ -3,7 +3,7 @@
 // (issue 11, pattern 3; test/e2e/verifier-null-check-loop.test loads it).
 // Plain, LLVM moves the loop-invariant `!v` test before the loop and
 // computes `v->buf` after it. Instrumented, the loop body's counter update
-// sits before the test, so the test stays in the loop while `v->buf` is
+// sat before the test, so the test stayed in the loop while `v->buf` was
 // hoisted before it: "R6 pointer arithmetic on map_value_or_null
 // prohibited, null-check it first".
 #include <linux/bpf.h>
