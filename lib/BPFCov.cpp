@@ -15,8 +15,8 @@
 //   The instructions that bump counters keep their form: they address the
 //   __profc_* globals, which only change section, linkage and name. Two
 //   kinds of instructions that llc -march=bpf cannot emit are rewritten:
-//   atomic counter reads left by -O2 (STEP 3b) and MC/DC's byte-wide atomic
-//   ORs (STEP 3c). Opt-in (bpf-cov<percpu>, -bpfcov-counters=percpu): each
+//   atomic counter reads left by -O2 (STEP 5) and MC/DC's byte-wide atomic
+//   ORs (STEP 9). Opt-in (bpf-cov<percpu>, -bpfcov-counters=percpu): each
 //   counter array gets one row per CPU and the addresses (not the adds) pick
 //   the row of the CPU the program runs on.
 //
@@ -150,50 +150,58 @@ private:
   /// nor report_fatal_error (opt 14 aborts with a crash report): run the
   /// interrupt handlers, which remove opt's output file, then exit.
   [[noreturn]] void error(const Twine &Msg) { reportError(Msg); }
+
+  // The steps, in the order run() takes them.
+
   /// True if the module carries clang's coverage instrumentation.
   bool isInstrumented() const;
-  /// Checks for what the pass cannot handle; false after reporting it.
-  bool checkInput();
+  /// Stops with an error on what the pass cannot handle; sets CU.
+  void checkInput();
   /// Deletes the profile runtime; returns true if anything was removed.
   bool stripProfileRuntime();
   /// Fills Records from the __profd_* globals.
-  bool collectRecords();
-  /// Gives \p GV a unique C-identifier name derived from \p Wanted.
-  void setIdentifierName(GlobalValue *GV, StringRef Wanted);
-  /// Moves counters (and MC/DC bitmaps) to .data.profc, computing offsets.
-  void lowerCounters();
-  /// Makes the atomic counter loads that -O2 leaves behind selectable.
-  void lowerAtomicCounterReads();
+  void collectRecords();
   /// Sets ByteCounters from the counters' type and checks it against the
   /// mode asked for (bool needs single-byte coverage and excludes percpu).
   void checkCounterWidth();
+  /// Pads MC/DC bitmaps to whole u64 words, for lowerAtomicBitmapUpdates.
+  void padBitmaps();
+  /// Makes the atomic counter loads that -O2 leaves behind selectable.
+  void lowerAtomicCounterReads();
   /// Sets AtomicAdds from the instructions that bump the counters.
   void detectAtomicAdds();
   /// Turns each [N x i64] counter array into [Rows x [N x i64]] and makes
   /// every access use the row of the CPU the program runs on.
   void lowerPerCpuCounters();
-  /// Pads MC/DC bitmaps to whole u64 words, for lowerAtomicBitmapUpdates.
-  void padBitmaps();
+  /// Moves counters (and MC/DC bitmaps) to .data.profc, computing offsets.
+  void lowerCounters();
   /// Turns byte-wide atomic ORs into the BPF's 64-bit atomic OR.
   void lowerAtomicBitmapUpdates();
   /// Replaces each __profd_* with its scalar fields in .rodata.profd.
   void lowerData();
   /// Moves the name blob to .rodata.profn (or keeps it, for the .bpf.obj).
   void lowerNames();
-  /// Emits bpfcov's header into .rodata.covmap and handles __llvm_covmap /
-  /// __llvm_covfun (removed, or kept for the .bpf.obj).
+  /// Emits bpfcov's header into .rodata.covmap.
   void emitCovMap();
-  /// Creates a constant global in \p Section, with debug info of type \p DTy.
-  GlobalVariable *createDataGlobal(StringRef Name, StringRef Section,
-                                   Constant *Init, DIType *DTy);
+  /// Removes __llvm_covmap / __llvm_covfun (or, for the .bpf.obj, keeps
+  /// them without comdats) and drops the comdats left without members.
+  void stripCoverageMapping();
+  /// Appends NewUsed to llvm.compiler.used.
+  void emitUses();
+
+  // Helpers of the steps.
+
+  /// Gives \p GV a unique C-identifier name derived from \p Wanted.
+  void setIdentifierName(GlobalValue *GV, StringRef Wanted);
   /// Attaches debug info so that llc emits a BTF VAR for \p GV.
   void attachDebugInfo(GlobalVariable *GV, DIType *DTy);
   /// Makes \p GV a global libbpf accepts in a custom data section.
   void makeBPFGlobal(GlobalVariable *GV, StringRef Section);
+  /// Creates a constant global in \p Section, with debug info of type \p DTy.
+  GlobalVariable *createDataGlobal(StringRef Name, StringRef Section,
+                                   Constant *Init, DIType *DTy);
   /// Removes members that satisfy \p Drop from llvm.used/llvm.compiler.used.
   void stripFromUsedLists(function_ref<bool(const GlobalValue *)> Drop);
-  /// Appends NewUsed to llvm.compiler.used.
-  void emitUses();
 
   DIType *getU64Type() {
     return DIB->createBasicType("unsigned long long", 64, dwarf::DW_ATE_unsigned);
@@ -270,189 +278,6 @@ static std::string getDefaultObjectName(const Module &M) {
   return Out;
 }
 
-bool BPFCovRewriter::isInstrumented() const {
-  if (M.getNamedGlobal(NamesVar) || M.getNamedGlobal("__llvm_coverage_mapping"))
-    return true;
-  for (const GlobalVariable &GV : M.globals())
-    if (compat::startsWith(GV.getName(), CountersPrefix))
-      return true;
-  return false;
-}
-
-bool BPFCovRewriter::checkInput() {
-  // The rewrite is for BPF: on another target's IR it would make an object
-  // that neither loads nor reports.
-#if LLVM_VERSION_MAJOR >= 21
-  std::string TT = M.getTargetTriple().str(); // a Triple since LLVM 21
-#else
-  std::string TT = M.getTargetTriple();
-#endif
-  if (!TT.empty() && !compat::startsWith(TT, "bpf")) {
-    error("the module targets '" + TT +
-          "', not BPF: compile with clang -target bpf");
-    return false;
-  }
-  // Our own output (its covmap section exists): rewriting it again fails
-  // in obscure ways.
-  for (const GlobalVariable &GV : M.globals())
-    if (GV.getSection() == CovMapSection) {
-      error("the module was already processed by bpf-cov (it has '" +
-            Twine(CovMapSection) +
-            "'): run the pass once, on the IR clang emits");
-      return false;
-    }
-  // Unlowered intrinsics: the counters do not exist yet.
-  for (const Function &F : M)
-    if (compat::startsWith(F.getName(), "llvm.instrprof.") && !F.use_empty() &&
-        F.getName() != "llvm.instrprof.increment.step" &&
-        F.getName() != "llvm.instrprof.increment") {
-      error("unsupported instrumentation '" + F.getName() +
-            "': compile with only -fprofile-instr-generate -fcoverage-mapping "
-            "(no value profiling)");
-      return false;
-    }
-  if (Function *F = M.getFunction("llvm.instrprof.increment"))
-    if (!F->use_empty()) {
-      error("the module has unlowered llvm.instrprof.increment calls: emit the "
-            "IR with clang (which lowers them) or run -passes=instrprof first");
-      return false;
-    }
-  if (M.debug_compile_units().empty()) {
-    error("the module has no debug info, so llc cannot emit BTF for the "
-          "coverage globals: compile with -g");
-    return false;
-  }
-  CU = *M.debug_compile_units().begin();
-  if (!M.getNamedGlobal(NamesVar)) {
-    error("the module has counters but no '" + Twine(NamesVar) +
-          "' name blob: compile with -fprofile-instr-generate "
-          "-fcoverage-mapping and do not strip the IR");
-    return false;
-  }
-  return true;
-}
-
-void BPFCovRewriter::stripFromUsedLists(
-    function_ref<bool(const GlobalValue *)> Drop) {
-  for (StringRef ListName : {"llvm.used", "llvm.compiler.used"}) {
-    GlobalVariable *List = M.getNamedGlobal(ListName);
-    if (!List || !List->hasInitializer())
-      continue;
-    auto *Init = dyn_cast<ConstantArray>(List->getInitializer());
-    SmallVector<Constant *, 16> Keep;
-    if (Init)
-      for (Use &Op : Init->operands()) {
-        auto *C = cast<Constant>(Op.get());
-        auto *GV = dyn_cast<GlobalValue>(C->stripPointerCasts());
-        if (!GV || !Drop(GV))
-          Keep.push_back(C);
-      }
-    if (Init && Keep.size() == Init->getNumOperands())
-      continue;
-    Type *EltTy = List->getValueType()->getArrayElementType();
-    List->eraseFromParent();
-    if (Keep.empty())
-      continue;
-    auto *AT = ArrayType::get(EltTy, Keep.size());
-    auto *NewList = new GlobalVariable(M, AT, false, GlobalValue::AppendingLinkage,
-                                       ConstantArray::get(AT, Keep), ListName);
-    NewList->setSection("llvm.metadata");
-  }
-}
-
-bool BPFCovRewriter::stripProfileRuntime() {
-  // STEP 1: the runtime clang adds for user space.
-  //   @llvm.global_ctors = [{ i32 0, @__llvm_profile_init, null }]
-  //   define internal void @__llvm_profile_init() { call @...register... }
-  //   @__llvm_profile_runtime = external global i32
-  bool Changed = false;
-  auto IsRuntime = [](StringRef Name) {
-    return compat::startsWith(Name, "__llvm_profile_");
-  };
-  if (GlobalVariable *Ctors = M.getNamedGlobal("llvm.global_ctors")) {
-    auto *Init = dyn_cast_or_null<ConstantArray>(Ctors->getInitializer());
-    SmallVector<Constant *, 4> Keep;
-    if (Init)
-      for (Use &Op : Init->operands()) {
-        auto *Entry = cast<ConstantStruct>(Op.get());
-        auto *Fn = dyn_cast<Function>(Entry->getOperand(1)->stripPointerCasts());
-        if (!Fn || !IsRuntime(Fn->getName()))
-          Keep.push_back(Entry);
-      }
-    if (!Init || Keep.size() != Init->getNumOperands()) {
-      Type *EltTy = Ctors->getValueType()->getArrayElementType();
-      Ctors->eraseFromParent();
-      Changed = true;
-      if (!Keep.empty()) {
-        auto *AT = ArrayType::get(EltTy, Keep.size());
-        new GlobalVariable(M, AT, false, GlobalValue::AppendingLinkage,
-                           ConstantArray::get(AT, Keep), "llvm.global_ctors");
-      }
-    }
-  }
-  stripFromUsedLists([&](const GlobalValue *GV) { return IsRuntime(GV->getName()); });
-
-  // Functions first (they use the globals), then the globals.
-  SmallVector<GlobalValue *, 8> Dead;
-  for (Function &F : M)
-    if (IsRuntime(F.getName()))
-      Dead.push_back(&F);
-  for (GlobalVariable &GV : M.globals())
-    if (IsRuntime(GV.getName()))
-      Dead.push_back(&GV);
-  for (GlobalValue *GV : Dead) {
-    GV->replaceAllUsesWith(UndefValue::get(GV->getType()));
-    GV->eraseFromParent();
-    ++NumStripped;
-    Changed = true;
-  }
-  return Changed;
-}
-
-bool BPFCovRewriter::collectRecords() {
-  // STEP 2: read every __profd_* record. LLVM 14's layout is
-  //   { i64 NameRef, i64 FuncHash, i64 CounterPtr, i8* FnPtr, i8* Values,
-  //     i32 NumCounters, [2 x i16] NumValueSites }
-  // and later versions insert fields, so only NameRef and FuncHash are read
-  // by position; the counters (and MC/DC bitmap) are found by the globals
-  // the record refers to, and their sizes come from those globals' types.
-  for (GlobalVariable &GV : M.globals()) {
-    if (!compat::startsWith(GV.getName(), DataPrefix) || !GV.hasInitializer())
-      continue;
-    auto *Init = dyn_cast<ConstantStruct>(GV.getInitializer());
-    auto *NameRef = Init ? dyn_cast<ConstantInt>(Init->getOperand(0)) : nullptr;
-    auto *Hash = Init ? dyn_cast<ConstantInt>(Init->getOperand(1)) : nullptr;
-    GlobalVariable *Counters =
-        Init ? findReferencedGlobal(Init, CountersPrefix) : nullptr;
-    if (!NameRef || !Hash || !Counters || !getArrayLength(Counters)) {
-      error("cannot read the profile data record '" + GV.getName() +
-            "': this instrumentation layout is not supported by bpfcov (was "
-            "the IR produced by the same LLVM as libBPFCov.so?)");
-      return false;
-    }
-    FunctionRecord R;
-    R.Data = &GV;
-    R.Counters = Counters;
-    R.NameRef = NameRef->getZExtValue();
-    R.FuncHash = Hash->getZExtValue();
-    R.NumCounters = getArrayLength(Counters);
-    // MC/DC (-fcoverage-mcdc, LLVM 18+): the test-vector bitmap. Functions
-    // without decisions get a [0 x i8] one, which must go: the kernel
-    // rejects zero-sized BTF variables.
-    R.Bitmap = findReferencedGlobal(Init, "__profbm_");
-    if (R.Bitmap)
-      R.NumBitmapBytes = getArrayLength(R.Bitmap);
-    if (R.Bitmap && !R.NumBitmapBytes)
-      EmptyBitmaps.push_back(R.Bitmap);
-    if (!R.NumBitmapBytes)
-      R.Bitmap = nullptr;
-    R.Stem = sanitizeIdentifier(
-        GV.getName().drop_front(std::char_traits<char>::length(DataPrefix)));
-    Records.push_back(R);
-  }
-  return true;
-}
-
 void BPFCovRewriter::setIdentifierName(GlobalValue *GV, StringRef Wanted) {
   std::string Name = sanitizeIdentifier(Wanted);
   std::string Unique = Name;
@@ -483,137 +308,262 @@ void BPFCovRewriter::makeBPFGlobal(GlobalVariable *GV, StringRef Section) {
   NewUsed.push_back(GV);
 }
 
-void BPFCovRewriter::lowerCounters() {
-  // STEP 3: counters keep their uses; only section, linkage, name change.
-  //   @__profc_x.bpf.c_helper = private global [4 x i64] zeroinitializer,
-  //       section "__llvm_prf_cnts", comdat, align 8
-  // becomes
-  //   @__profc_x_bpf_c_helper = dso_local global [4 x i64] zeroinitializer,
-  //       section ".data.profc", align 8, !dbg !N
-  // They are moved to the end of the module in record order, so llc lays
-  // them out contiguously in that order and CountersOffset is exact
-  // (test/pass/counters-offsets.ll checks it against the ELF symbols).
-  const DataLayout &DL = M.getDataLayout();
-  uint64_t Offset = 0;
-  auto Place = [&](GlobalVariable *GV, StringRef Wanted) {
-    makeBPFGlobal(GV, getCountersSection());
-    setIdentifierName(GV, Wanted);
-    compat::moveToModuleEnd(GV);
-    auto *AT = cast<ArrayType>(GV->getValueType());
-    // Per-CPU counters: [Rows x [N x i64]], a two-dimensional BTF array.
-    SmallVector<Metadata *, 2> Dims{
-        DIB->getOrCreateSubrange(0, AT->getNumElements())};
-    Type *EltTy = AT->getElementType();
-    if (auto *Row = dyn_cast<ArrayType>(EltTy)) {
-      Dims.push_back(DIB->getOrCreateSubrange(0, Row->getNumElements()));
-      EltTy = Row->getElementType();
+GlobalVariable *BPFCovRewriter::createDataGlobal(StringRef Name,
+                                                 StringRef Section,
+                                                 Constant *Init, DIType *DTy) {
+  auto *GV = new GlobalVariable(M, Init->getType(), /*isConstant=*/true,
+                                GlobalValue::ExternalLinkage, Init, Name);
+  makeBPFGlobal(GV, Section);
+  setIdentifierName(GV, Name);
+  attachDebugInfo(GV, DTy);
+  return GV;
+}
+
+/// Rebuilds the appending-linkage array \p Name (llvm.used,
+/// llvm.compiler.used, llvm.global_ctors) without the members \p Drop
+/// selects and with \p Add appended, each cast to the element type (\p
+/// EltTy when the array does not exist yet). An array left empty is erased;
+/// one that would not change is left alone. Returns true if it changed.
+static bool rebuildAppendingArray(Module &M, StringRef Name,
+                                  function_ref<bool(Constant *)> Drop,
+                                  ArrayRef<GlobalValue *> Add = {},
+                                  Type *EltTy = nullptr) {
+  GlobalVariable *List = M.getNamedGlobal(Name);
+  if (List && !List->hasInitializer())
+    return false;
+  SmallVector<Constant *, 32> Members;
+  bool Dropped = false;
+  std::string Section = "llvm.metadata";
+  if (List) {
+    if (auto *Init = dyn_cast<ConstantArray>(List->getInitializer())) {
+      for (Use &Op : Init->operands()) {
+        auto *C = cast<Constant>(Op.get());
+        if (Drop(C))
+          Dropped = true;
+        else
+          Members.push_back(C);
+      }
+    } else {
+      Dropped = true; // zeroinitializer: no members
     }
-    uint64_t EltBits = DL.getTypeAllocSizeInBits(EltTy);
-    DIType *Elt = EltBits == 64 ? getU64Type()
-                                : DIB->createBasicType("unsigned char", 8,
-                                                       dwarf::DW_ATE_unsigned_char);
-    attachDebugInfo(GV, DIB->createArrayType(DL.getTypeAllocSizeInBits(AT),
-                                             EltBits, Elt,
-                                             DIB->getOrCreateArray(Dims)));
-    uint64_t Start = alignTo(Offset, 8);
-    Offset = Start + DL.getTypeAllocSize(AT);
-    return Start;
+    if (!Dropped && Add.empty())
+      return false;
+    EltTy = List->getValueType()->getArrayElementType();
+    Section = List->getSection().str();
+    List->eraseFromParent();
+  } else if (Add.empty()) {
+    return false;
+  }
+  for (GlobalValue *GV : Add)
+    Members.push_back(ConstantExpr::getPointerBitCastOrAddrSpaceCast(GV, EltTy));
+  if (Members.empty())
+    return true;
+  auto *AT = ArrayType::get(EltTy, Members.size());
+  auto *NewList = new GlobalVariable(M, AT, /*isConstant=*/false,
+                                     GlobalValue::AppendingLinkage,
+                                     ConstantArray::get(AT, Members), Name);
+  NewList->setSection(Section);
+  return true;
+}
+
+void BPFCovRewriter::stripFromUsedLists(
+    function_ref<bool(const GlobalValue *)> Drop) {
+  for (StringRef ListName : {"llvm.used", "llvm.compiler.used"})
+    rebuildAppendingArray(M, ListName, [&](Constant *C) {
+      auto *GV = dyn_cast<GlobalValue>(C->stripPointerCasts());
+      return GV && Drop(GV);
+    });
+}
+
+bool BPFCovRewriter::run() {
+#if LLVM_VERSION_MAJOR < BPFCOV_BOOL_MIN_LLVM
+  if (Bool)
+    error("bool counters need LLVM " + Twine(BPFCOV_BOOL_MIN_LLVM) +
+          " or later (clang's single-byte coverage); this libBPFCov.so is "
+          "built with LLVM " + Twine(LLVM_VERSION_MAJOR) +
+          ": build bpfcov with LLVM " + Twine(BPFCOV_BOOL_MIN_LLVM) +
+          "+, or use atomic, plain or percpu counters");
+#endif
+  if (!isInstrumented()) {
+    LLVM_DEBUG(dbgs() << "bpf-cov: no coverage instrumentation, nothing to do\n");
+    return false;
+  }
+  checkInput();
+  if (PerCpu) {
+    Rows = PerCpuRowsOpt;
+    if (!isPowerOf2_64(Rows) || Rows > MaxPerCpuRows)
+      error("-bpfcov-percpu-rows is '" + Twine(Rows) +
+            "': expected a power of two from 1 to " + Twine(MaxPerCpuRows));
+  }
+  for (GlobalVariable &GV : M.globals())
+    TakenNames.insert(GV.getName());
+  DIB = std::make_unique<DIBuilder>(M, /*AllowUnresolved=*/true, CU);
+
+  stripProfileRuntime();                  // STEP 1
+  collectRecords();                       // STEP 2
+  checkCounterWidth();                    // STEP 3
+  padBitmaps();                           // STEP 4
+  lowerAtomicCounterReads();              // STEP 5
+  detectAtomicAdds();                     // STEP 6
+  if (PerCpu)
+    lowerPerCpuCounters();                // STEP 7
+  lowerCounters();                        // STEP 8
+  lowerAtomicBitmapUpdates();             // STEP 9
+  lowerData();                            // STEP 10
+  lowerNames();                           // STEP 11
+  emitCovMap();                           // STEP 12
+  stripCoverageMapping();                 // STEP 13
+  emitUses();                             // STEP 14
+  DIB->finalize();
+  if (!StripInitializersOnly) {
+    if (ByteCounters)
+      alignByteCounterStores(M);          // STEP 15 (ByteCounters.cpp)
+    if (cleanUpCounterUpdates(M) &&       // STEP 16 (CleanUp.cpp)
+        ByteCounters)
+      hoistByteCounterStores(M);          // STEP 17 (ByteCounters.cpp)
+    mergeCounterAdds(M);                  // STEP 18 (MergeCounterAdds.cpp)
+    defineGlobalCallArgs(M);              // STEP 19 (GlobalCallArgs.cpp)
+    checkJumpRanges(M);                   // STEP 20 (JumpCheck.cpp)
+  }
+  return true;
+}
+
+bool BPFCovRewriter::isInstrumented() const {
+  if (M.getNamedGlobal(getInstrProfNamesVarName()) ||
+      M.getNamedGlobal(getCoverageMappingVarName()))
+    return true;
+  for (const GlobalVariable &GV : M.globals())
+    if (compat::startsWith(GV.getName(), getInstrProfCountersVarPrefix()))
+      return true;
+  return false;
+}
+
+void BPFCovRewriter::checkInput() {
+  // The rewrite is for BPF: on another target's IR it would make an object
+  // that neither loads nor reports.
+#if LLVM_VERSION_MAJOR >= 21
+  std::string TT = M.getTargetTriple().str(); // a Triple since LLVM 21
+#else
+  std::string TT = M.getTargetTriple();
+#endif
+  if (!TT.empty() && !compat::startsWith(TT, "bpf")) {
+    error("the module targets '" + TT +
+          "', not BPF: compile with clang -target bpf");
+  }
+  // Our own output (its covmap section exists): rewriting it again fails
+  // in obscure ways.
+  for (const GlobalVariable &GV : M.globals())
+    if (GV.getSection() == CovMapSection) {
+      error("the module was already processed by bpf-cov (it has '" +
+            Twine(CovMapSection) +
+            "'): run the pass once, on the IR clang emits");
+    }
+  // Unlowered intrinsics: the counters do not exist yet.
+  for (const Function &F : M)
+    if (compat::startsWith(F.getName(), "llvm.instrprof.") && !F.use_empty() &&
+        F.getName() != "llvm.instrprof.increment.step" &&
+        F.getName() != "llvm.instrprof.increment") {
+      error("unsupported instrumentation '" + F.getName() +
+            "': compile with only -fprofile-instr-generate -fcoverage-mapping "
+            "(no value profiling)");
+    }
+  if (Function *F = M.getFunction("llvm.instrprof.increment"))
+    if (!F->use_empty()) {
+      error("the module has unlowered llvm.instrprof.increment calls: emit the "
+            "IR with clang (which lowers them) or run -passes=instrprof first");
+    }
+  if (M.debug_compile_units().empty()) {
+    error("the module has no debug info, so llc cannot emit BTF for the "
+          "coverage globals: compile with -g");
+  }
+  CU = *M.debug_compile_units().begin();
+  if (!M.getNamedGlobal(getInstrProfNamesVarName())) {
+    error("the module has counters but no '" + getInstrProfNamesVarName() +
+          "' name blob: compile with -fprofile-instr-generate "
+          "-fcoverage-mapping and do not strip the IR");
+  }
+}
+
+bool BPFCovRewriter::stripProfileRuntime() {
+  // STEP 1: the runtime clang adds for user space.
+  //   @llvm.global_ctors = [{ i32 0, @__llvm_profile_init, null }]
+  //   define internal void @__llvm_profile_init() { call @...register... }
+  //   @__llvm_profile_runtime = external global i32
+  bool Changed = false;
+  // Every name of the runtime starts so (InstrProf.h: getInstrProfInitFuncName,
+  // getInstrProfRegFuncsName, getInstrProfRuntimeHookVarName...).
+  auto IsRuntime = [](StringRef Name) {
+    return compat::startsWith(Name, "__llvm_profile_");
   };
-  for (FunctionRecord &R : Records) {
-    R.CountersOffset = Place(R.Counters, CountersPrefix + R.Stem);
-    NumCounters += R.NumCounters;
+  Changed |= rebuildAppendingArray(M, "llvm.global_ctors", [&](Constant *C) {
+    auto *Entry = cast<ConstantStruct>(C);
+    auto *Fn = dyn_cast<Function>(Entry->getOperand(1)->stripPointerCasts());
+    return Fn && IsRuntime(Fn->getName());
+  });
+  stripFromUsedLists([&](const GlobalValue *GV) { return IsRuntime(GV->getName()); });
+
+  // Functions first (they use the globals), then the globals.
+  SmallVector<GlobalValue *, 8> Dead;
+  for (Function &F : M)
+    if (IsRuntime(F.getName()))
+      Dead.push_back(&F);
+  for (GlobalVariable &GV : M.globals())
+    if (IsRuntime(GV.getName()))
+      Dead.push_back(&GV);
+  for (GlobalValue *GV : Dead) {
+    GV->replaceAllUsesWith(UndefValue::get(GV->getType()));
+    GV->eraseFromParent();
+    ++NumStripped;
+    Changed = true;
   }
-  for (FunctionRecord &R : Records)
-    if (R.Bitmap)
-      R.BitmapOffset = Place(R.Bitmap, BitmapPrefix + R.Stem);
+  return Changed;
 }
 
-void BPFCovRewriter::padBitmaps() {
-  // STEP 3a: MC/DC test-vector bitmaps (-fcoverage-mcdc, LLVM 18+ only, so
-  // opaque pointers) grow to a multiple of 8 bytes, so that every byte has
-  // an aligned u64 word around it inside the bitmap:
-  //   @__profbm_f = private global [1 x i8] zeroinitializer, section ...
-  // becomes
-  //   @__profbm_f = private global [8 x i8] zeroinitializer, section ...
-  // NumBitmapBytes keeps the real size: gen writes only those bytes.
-  for (FunctionRecord &R : Records) {
-    if (!R.Bitmap || R.NumBitmapBytes % 8 == 0)
+void BPFCovRewriter::collectRecords() {
+  // STEP 2: read every __profd_* record. LLVM 14's layout is
+  //   { i64 NameRef, i64 FuncHash, i64 CounterPtr, i8* FnPtr, i8* Values,
+  //     i32 NumCounters, [2 x i16] NumValueSites }
+  // and later versions insert fields, so only NameRef and FuncHash are read
+  // by position; the counters (and MC/DC bitmap) are found by the globals
+  // the record refers to, and their sizes come from those globals' types.
+  for (GlobalVariable &GV : M.globals()) {
+    if (!compat::startsWith(GV.getName(), getInstrProfDataVarPrefix()) ||
+        !GV.hasInitializer())
       continue;
-    GlobalVariable *Old = R.Bitmap;
-    auto *AT = ArrayType::get(Type::getInt8Ty(Ctx), alignTo(R.NumBitmapBytes, 8));
-    auto *New = new GlobalVariable(M, AT, /*isConstant=*/false, Old->getLinkage(),
-                                   ConstantAggregateZero::get(AT), "", Old);
-    New->takeName(Old);
-    New->setSection(Old->getSection());
-    Old->replaceAllUsesWith(
-        ConstantExpr::getPointerBitCastOrAddrSpaceCast(New, Old->getType()));
-    Old->eraseFromParent();
-    R.Bitmap = New;
-  }
-}
-
-void BPFCovRewriter::lowerAtomicBitmapUpdates() {
-  // STEP 3c: with -fprofile-update=atomic, MC/DC sets test-vector bits with
-  //   atomicrmw or ptr getelementptr (i8, ptr @__profbm_f, i64 %Idx), i8 %Bit
-  // and BPF has no byte-wide atomics ("unsupported atomic operation"). The
-  // same update on the aligned little-endian u64 word that holds the byte:
-  //   %W = lshr i64 %Idx, 3                   ; word index
-  //   %S = shl i64 (and i64 %Idx, 7), 3        ; bit offset of the byte
-  //   %P = getelementptr i64, ptr @__profbm_f, i64 %W
-  //   atomicrmw or ptr %P, i64 (shl (zext %Bit), %S) monotonic, align 8
-  if (!M.getDataLayout().isLittleEndian())
-    return;
-  SmallVector<AtomicRMWInst *, 8> Updates;
-  for (FunctionRecord &R : Records)
-    if (R.Bitmap)
-      forEachInstructionUser(R.Bitmap, [&](Instruction *I) {
-        if (auto *RMW = dyn_cast<AtomicRMWInst>(I))
-          if (RMW->getValOperand()->getType()->isIntegerTy(8))
-            Updates.push_back(RMW);
-      });
-  // GEP instructions are users of the bitmap too: follow them once.
-  for (FunctionRecord &R : Records)
-    if (R.Bitmap)
-      for (User *U : R.Bitmap->users())
-        if (auto *GEP = dyn_cast<GetElementPtrInst>(U))
-          for (User *UU : GEP->users())
-            if (auto *RMW = dyn_cast<AtomicRMWInst>(UU))
-              if (RMW->getValOperand()->getType()->isIntegerTy(8))
-                Updates.push_back(RMW);
-  Type *I64 = Type::getInt64Ty(Ctx);
-  for (AtomicRMWInst *RMW : Updates) {
-    if (RMW->getOperation() != AtomicRMWInst::Or || !RMW->use_empty())
-      error("unsupported MC/DC bitmap update '" +
-            Twine(AtomicRMWInst::getOperationName(RMW->getOperation())) +
-            "' in function '" + RMW->getFunction()->getName() +
-            "': build with -fprofile-update=single or report it");
-    // Base bitmap and byte index of the address.
-    Value *Ptr = RMW->getPointerOperand();
-    Value *Base = Ptr;
-    Value *Idx = ConstantInt::get(I64, 0);
-    if (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
-      if (GEP->getNumIndices() != 1 ||
-          !GEP->getSourceElementType()->isIntegerTy(8))
-        error("unsupported MC/DC bitmap address in function '" +
-              RMW->getFunction()->getName() + "'");
-      Base = GEP->getPointerOperand();
-      Idx = GEP->getOperand(1);
+    auto *Init = dyn_cast<ConstantStruct>(GV.getInitializer());
+    auto *NameRef = Init ? dyn_cast<ConstantInt>(Init->getOperand(0)) : nullptr;
+    auto *Hash = Init ? dyn_cast<ConstantInt>(Init->getOperand(1)) : nullptr;
+    GlobalVariable *Counters =
+        Init ? findReferencedGlobal(Init, getInstrProfCountersVarPrefix()) : nullptr;
+    if (!NameRef || !Hash || !Counters || !getArrayLength(Counters)) {
+      error("cannot read the profile data record '" + GV.getName() +
+            "': this instrumentation layout is not supported by bpfcov (was "
+            "the IR produced by the same LLVM as libBPFCov.so?)");
     }
-    IRBuilder<> B(RMW);
-    Idx = B.CreateZExtOrTrunc(Idx, I64);
-    Value *Word = B.CreateLShr(Idx, 3);
-    Value *Shift = B.CreateShl(B.CreateAnd(Idx, 7), 3);
-    Value *WordPtr = B.CreateGEP(I64, Base, Word);
-    Value *Bits = B.CreateShl(B.CreateZExt(RMW->getValOperand(), I64), Shift);
-    B.CreateAtomicRMW(AtomicRMWInst::Or, WordPtr, Bits, MaybeAlign(8),
-                      RMW->getOrdering());
-    RMW->eraseFromParent();
-    ++NumBitmapUpdates;
+    FunctionRecord R;
+    R.Data = &GV;
+    R.Counters = Counters;
+    R.NameRef = NameRef->getZExtValue();
+    R.FuncHash = Hash->getZExtValue();
+    R.NumCounters = getArrayLength(Counters);
+    // MC/DC (-fcoverage-mcdc, LLVM 18+): the test-vector bitmap. Functions
+    // without decisions get a [0 x i8] one, which must go: the kernel
+    // rejects zero-sized BTF variables.
+    R.Bitmap = findReferencedGlobal(Init, compat::getInstrProfBitmapVarPrefix());
+    if (R.Bitmap)
+      R.NumBitmapBytes = getArrayLength(R.Bitmap);
+    if (R.Bitmap && !R.NumBitmapBytes)
+      EmptyBitmaps.push_back(R.Bitmap);
+    if (!R.NumBitmapBytes)
+      R.Bitmap = nullptr;
+    R.Stem = sanitizeIdentifier(
+        GV.getName().drop_front(getInstrProfDataVarPrefix().size()));
+    Records.push_back(R);
   }
 }
 
 void BPFCovRewriter::checkCounterWidth() {
-  // STEP 2a: single-byte coverage (clang 19+, -mllvm
+  // STEP 3: single-byte coverage (clang 19+, -mllvm
   // -enable-single-byte-coverage) gives each counter one byte, 0xFF until
   // its region runs, which stores 0:
   //   @__profc_f = private global [3 x i8] c"\FF\FF\FF", ...
@@ -642,7 +592,99 @@ void BPFCovRewriter::checkCounterWidth() {
           "drop -bpfcov-counters-section=bss or use 64-bit counters");
 }
 
+void BPFCovRewriter::padBitmaps() {
+  // STEP 4: MC/DC test-vector bitmaps (-fcoverage-mcdc, LLVM 18+ only, so
+  // opaque pointers) grow to a multiple of 8 bytes, so that every byte has
+  // an aligned u64 word around it inside the bitmap:
+  //   @__profbm_f = private global [1 x i8] zeroinitializer, section ...
+  // becomes
+  //   @__profbm_f = private global [8 x i8] zeroinitializer, section ...
+  // NumBitmapBytes keeps the real size: gen writes only those bytes.
+  for (FunctionRecord &R : Records) {
+    if (!R.Bitmap || R.NumBitmapBytes % 8 == 0)
+      continue;
+    GlobalVariable *Old = R.Bitmap;
+    auto *AT = ArrayType::get(Type::getInt8Ty(Ctx), alignTo(R.NumBitmapBytes, 8));
+    auto *New = new GlobalVariable(M, AT, /*isConstant=*/false, Old->getLinkage(),
+                                   ConstantAggregateZero::get(AT), "", Old);
+    New->takeName(Old);
+    New->setSection(Old->getSection());
+    Old->replaceAllUsesWith(
+        ConstantExpr::getPointerBitCastOrAddrSpaceCast(New, Old->getType()));
+    Old->eraseFromParent();
+    R.Bitmap = New;
+  }
+}
+
+/// True for `atomicrmw` operations that leave memory unchanged (x | 0,
+/// x + 0, x & -1...): atomic reads in disguise.
+static bool isIdempotentRMW(const AtomicRMWInst *RMW) {
+  auto *C = dyn_cast<ConstantInt>(RMW->getValOperand());
+  if (!C)
+    return false;
+  switch (RMW->getOperation()) {
+  case AtomicRMWInst::Add:
+  case AtomicRMWInst::Sub:
+  case AtomicRMWInst::Or:
+  case AtomicRMWInst::Xor:
+    return C->isZero();
+  case AtomicRMWInst::And:
+    return C->isMinusOne();
+  default:
+    return false;
+  }
+}
+
+void BPFCovRewriter::lowerAtomicCounterReads() {
+  // STEP 5: with -fprofile-update=atomic, -O2 turns the ternary's
+  // `atomicrmw add @__profc_f.., i64 0` (its addend folded to 0) into an
+  // atomic read of the counter:
+  //   %6 = load atomic i64, i64* ... @__profc_prog ... monotonic  (LLVM 14)
+  //   %6 = atomicrmw or ptr ... @__profc_prog ..., i64 0 monotonic (LLVM 16+)
+  // The BPF backend cannot select the first ("Cannot select: AtomicLoad")
+  // and turns the second into a BPF_ATOMIC OR that kernels before 5.12
+  // reject. An aligned 8-byte load is single-copy atomic on BPF, so a plain
+  // load means the same; an unused read is dropped. Adds stay as they are.
+  SmallVector<Instruction *, 8> Reads;
+  auto Collect = [&](Instruction *I) {
+    if (auto *LI = dyn_cast<LoadInst>(I)) {
+      if (LI->isAtomic())
+        Reads.push_back(LI);
+    } else if (auto *RMW = dyn_cast<AtomicRMWInst>(I)) {
+      if (isIdempotentRMW(RMW))
+        Reads.push_back(RMW);
+    }
+  };
+  for (FunctionRecord &R : Records) {
+    forEachInstructionUser(R.Counters, Collect);
+    if (R.Bitmap)
+      forEachInstructionUser(R.Bitmap, Collect);
+  }
+  for (Instruction *I : Reads) {
+    ++NumAtomicReads;
+    if (I->use_empty()) {
+      I->eraseFromParent();
+      continue;
+    }
+    if (auto *LI = dyn_cast<LoadInst>(I)) {
+      LI->setAtomic(AtomicOrdering::NotAtomic);
+      continue;
+    }
+    auto *RMW = cast<AtomicRMWInst>(I);
+    IRBuilder<> B(RMW);
+    // %6 = load i64, ptr getelementptr (... @__profc_prog ...), align 8
+    LoadInst *Load =
+        B.CreateAlignedLoad(RMW->getType(), RMW->getPointerOperand(),
+                            RMW->getAlign());
+    RMW->replaceAllUsesWith(Load);
+    RMW->eraseFromParent();
+  }
+}
+
 void BPFCovRewriter::detectAtomicAdds() {
+  // STEP 6: -fprofile-update=atomic bumps counters with
+  //   atomicrmw add ptr @__profc_f, i64 1 monotonic
+  // which emitCovMap() records in the header's flags for gen.
   for (FunctionRecord &R : Records)
     forEachInstructionUser(R.Counters, [&](Instruction *I) {
       if (isa<AtomicRMWInst>(I))
@@ -680,7 +722,7 @@ static Value *materializeWithBase(Constant *C, GlobalVariable *Old,
 }
 
 void BPFCovRewriter::lowerPerCpuCounters() {
-  // STEP 3d (percpu): each function's counters get one row per CPU,
+  // STEP 7 (percpu): each function's counters get one row per CPU,
   //   @__profc_f = private global [3 x i64] zeroinitializer
   // becomes
   //   @__profc_f = private global [64 x [8 x i64]] zeroinitializer
@@ -694,7 +736,7 @@ void BPFCovRewriter::lowerPerCpuCounters() {
   // rebuilt on %f.row. The adds themselves do not change: atomic adds stay
   // exact with more CPUs than rows and when runs nest on one CPU.
   Type *I64 = Type::getInt64Ty(Ctx);
-  // STEP 3d.1: the new globals; old uses are rewritten below.
+  // STEP 7a: the new globals; old uses are rewritten below.
   std::map<GlobalVariable *, GlobalVariable *> NewOf;
   for (FunctionRecord &R : Records) {
     GlobalVariable *Old = R.Counters;
@@ -711,7 +753,7 @@ void BPFCovRewriter::lowerPerCpuCounters() {
     New->setComdat(Old->getComdat());
     NewOf[Old] = New;
   }
-  // STEP 3d.2: the instructions that use counters, by function.
+  // STEP 7b: the instructions that use counters, by function.
   std::map<Function *, SmallVector<std::pair<Instruction *, FunctionRecord *>, 8>>
       Users;
   for (FunctionRecord &R : Records) {
@@ -791,7 +833,7 @@ void BPFCovRewriter::lowerPerCpuCounters() {
       }
     }
   }
-  // STEP 3d.3: what is left (the __profd_* record) refers to the new global.
+  // STEP 7c: what is left (the __profd_* record) refers to the new global.
   for (FunctionRecord &R : Records) {
     GlobalVariable *Old = R.Counters, *New = NewOf[Old];
     Old->removeDeadConstantUsers();
@@ -803,84 +845,116 @@ void BPFCovRewriter::lowerPerCpuCounters() {
   }
 }
 
-/// True for `atomicrmw` operations that leave memory unchanged (x | 0,
-/// x + 0, x & -1...): atomic reads in disguise.
-static bool isIdempotentRMW(const AtomicRMWInst *RMW) {
-  auto *C = dyn_cast<ConstantInt>(RMW->getValOperand());
-  if (!C)
-    return false;
-  switch (RMW->getOperation()) {
-  case AtomicRMWInst::Add:
-  case AtomicRMWInst::Sub:
-  case AtomicRMWInst::Or:
-  case AtomicRMWInst::Xor:
-    return C->isZero();
-  case AtomicRMWInst::And:
-    return C->isMinusOne();
-  default:
-    return false;
-  }
-}
-
-void BPFCovRewriter::lowerAtomicCounterReads() {
-  // STEP 3b: with -fprofile-update=atomic, -O2 turns the ternary's
-  // `atomicrmw add @__profc_f.., i64 0` (its addend folded to 0) into an
-  // atomic read of the counter:
-  //   %6 = load atomic i64, i64* ... @__profc_prog ... monotonic  (LLVM 14)
-  //   %6 = atomicrmw or ptr ... @__profc_prog ..., i64 0 monotonic (LLVM 16+)
-  // The BPF backend cannot select the first ("Cannot select: AtomicLoad")
-  // and turns the second into a BPF_ATOMIC OR that kernels before 5.12
-  // reject. An aligned 8-byte load is single-copy atomic on BPF, so a plain
-  // load means the same; an unused read is dropped. Adds stay as they are.
-  SmallVector<Instruction *, 8> Reads;
-  auto Collect = [&](Instruction *I) {
-    if (auto *LI = dyn_cast<LoadInst>(I)) {
-      if (LI->isAtomic())
-        Reads.push_back(LI);
-    } else if (auto *RMW = dyn_cast<AtomicRMWInst>(I)) {
-      if (isIdempotentRMW(RMW))
-        Reads.push_back(RMW);
+void BPFCovRewriter::lowerCounters() {
+  // STEP 8: counters keep their uses; only section, linkage, name change.
+  //   @__profc_x.bpf.c_helper = private global [4 x i64] zeroinitializer,
+  //       section "__llvm_prf_cnts", comdat, align 8
+  // becomes
+  //   @__profc_x_bpf_c_helper = dso_local global [4 x i64] zeroinitializer,
+  //       section ".data.profc", align 8, !dbg !N
+  // They are moved to the end of the module in record order, so llc lays
+  // them out contiguously in that order and CountersOffset is exact
+  // (test/pass/counters-become-data-section.test checks the ELF symbols,
+  // data-becomes-scalars.test the offsets recorded).
+  const DataLayout &DL = M.getDataLayout();
+  uint64_t Offset = 0;
+  auto Place = [&](GlobalVariable *GV, StringRef Wanted) {
+    makeBPFGlobal(GV, getCountersSection());
+    setIdentifierName(GV, Wanted);
+    compat::moveToModuleEnd(GV);
+    auto *AT = cast<ArrayType>(GV->getValueType());
+    // Per-CPU counters: [Rows x [N x i64]], a two-dimensional BTF array.
+    SmallVector<Metadata *, 2> Dims{
+        DIB->getOrCreateSubrange(0, AT->getNumElements())};
+    Type *EltTy = AT->getElementType();
+    if (auto *Row = dyn_cast<ArrayType>(EltTy)) {
+      Dims.push_back(DIB->getOrCreateSubrange(0, Row->getNumElements()));
+      EltTy = Row->getElementType();
     }
+    uint64_t EltBits = DL.getTypeAllocSizeInBits(EltTy);
+    DIType *Elt = EltBits == 64 ? getU64Type()
+                                : DIB->createBasicType("unsigned char", 8,
+                                                       dwarf::DW_ATE_unsigned_char);
+    attachDebugInfo(GV, DIB->createArrayType(DL.getTypeAllocSizeInBits(AT),
+                                             EltBits, Elt,
+                                             DIB->getOrCreateArray(Dims)));
+    uint64_t Start = alignTo(Offset, 8);
+    Offset = Start + DL.getTypeAllocSize(AT);
+    return Start;
   };
   for (FunctionRecord &R : Records) {
-    forEachInstructionUser(R.Counters, Collect);
+    R.CountersOffset =
+        Place(R.Counters, (getInstrProfCountersVarPrefix() + R.Stem).str());
+    NumCounters += R.NumCounters;
+  }
+  for (FunctionRecord &R : Records)
     if (R.Bitmap)
-      forEachInstructionUser(R.Bitmap, Collect);
-  }
-  for (Instruction *I : Reads) {
-    ++NumAtomicReads;
-    if (I->use_empty()) {
-      I->eraseFromParent();
-      continue;
-    }
-    if (auto *LI = dyn_cast<LoadInst>(I)) {
-      LI->setAtomic(AtomicOrdering::NotAtomic);
-      continue;
-    }
-    auto *RMW = cast<AtomicRMWInst>(I);
-    IRBuilder<> B(RMW);
-    // %6 = load i64, ptr getelementptr (... @__profc_prog ...), align 8
-    LoadInst *Load =
-        B.CreateAlignedLoad(RMW->getType(), RMW->getPointerOperand(),
-                            RMW->getAlign());
-    RMW->replaceAllUsesWith(Load);
-    RMW->eraseFromParent();
-  }
+      R.BitmapOffset = Place(
+          R.Bitmap, (compat::getInstrProfBitmapVarPrefix() + R.Stem).str());
 }
 
-GlobalVariable *BPFCovRewriter::createDataGlobal(StringRef Name,
-                                                 StringRef Section,
-                                                 Constant *Init, DIType *DTy) {
-  auto *GV = new GlobalVariable(M, Init->getType(), /*isConstant=*/true,
-                                GlobalValue::ExternalLinkage, Init, Name);
-  makeBPFGlobal(GV, Section);
-  setIdentifierName(GV, Name);
-  attachDebugInfo(GV, DTy);
-  return GV;
+void BPFCovRewriter::lowerAtomicBitmapUpdates() {
+  // STEP 9: with -fprofile-update=atomic, MC/DC sets test-vector bits with
+  //   atomicrmw or ptr getelementptr (i8, ptr @__profbm_f, i64 %Idx), i8 %Bit
+  // and BPF has no byte-wide atomics ("unsupported atomic operation"). The
+  // same update on the aligned little-endian u64 word that holds the byte:
+  //   %W = lshr i64 %Idx, 3                   ; word index
+  //   %S = shl i64 (and i64 %Idx, 7), 3        ; bit offset of the byte
+  //   %P = getelementptr i64, ptr @__profbm_f, i64 %W
+  //   atomicrmw or ptr %P, i64 (shl (zext %Bit), %S) monotonic, align 8
+  if (!M.getDataLayout().isLittleEndian())
+    return;
+  SmallVector<AtomicRMWInst *, 8> Updates;
+  for (FunctionRecord &R : Records)
+    if (R.Bitmap)
+      forEachInstructionUser(R.Bitmap, [&](Instruction *I) {
+        if (auto *RMW = dyn_cast<AtomicRMWInst>(I))
+          if (RMW->getValOperand()->getType()->isIntegerTy(8))
+            Updates.push_back(RMW);
+      });
+  // GEP instructions are users of the bitmap too: follow them once.
+  for (FunctionRecord &R : Records)
+    if (R.Bitmap)
+      for (User *U : R.Bitmap->users())
+        if (auto *GEP = dyn_cast<GetElementPtrInst>(U))
+          for (User *UU : GEP->users())
+            if (auto *RMW = dyn_cast<AtomicRMWInst>(UU))
+              if (RMW->getValOperand()->getType()->isIntegerTy(8))
+                Updates.push_back(RMW);
+  Type *I64 = Type::getInt64Ty(Ctx);
+  for (AtomicRMWInst *RMW : Updates) {
+    if (RMW->getOperation() != AtomicRMWInst::Or || !RMW->use_empty())
+      error("unsupported MC/DC bitmap update '" +
+            Twine(AtomicRMWInst::getOperationName(RMW->getOperation())) +
+            "' in function '" + RMW->getFunction()->getName() +
+            "': build with -fprofile-update=single or report it");
+    // Base bitmap and byte index of the address.
+    Value *Ptr = RMW->getPointerOperand();
+    Value *Base = Ptr;
+    Value *Idx = ConstantInt::get(I64, 0);
+    if (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
+      if (GEP->getNumIndices() != 1 ||
+          !GEP->getSourceElementType()->isIntegerTy(8))
+        error("unsupported MC/DC bitmap address in function '" +
+              RMW->getFunction()->getName() + "'");
+      Base = GEP->getPointerOperand();
+      Idx = GEP->getOperand(1);
+    }
+    IRBuilder<> B(RMW);
+    Idx = B.CreateZExtOrTrunc(Idx, I64);
+    Value *Word = B.CreateLShr(Idx, 3);
+    Value *Shift = B.CreateShl(B.CreateAnd(Idx, 7), 3);
+    Value *WordPtr = B.CreateGEP(I64, Base, Word);
+    Value *Bits = B.CreateShl(B.CreateZExt(RMW->getValOperand(), I64), Shift);
+    B.CreateAtomicRMW(AtomicRMWInst::Or, WordPtr, Bits, MaybeAlign(8),
+                      RMW->getOrdering());
+    RMW->eraseFromParent();
+    ++NumBitmapUpdates;
+  }
 }
 
 void BPFCovRewriter::lowerData() {
-  // STEP 4: one record of NumDataFields u64 scalars per function, e.g.
+  // STEP 10: one record of NumDataFields u64 scalars per function, e.g.
   //   @__profd_prog_name_ref = dso_local constant i64 4972483226223658890,
   //       section ".rodata.profd", align 8, !dbg !N
   //   @__profd_prog_counters_offset = dso_local constant i64 0, ...
@@ -894,7 +968,8 @@ void BPFCovRewriter::lowerData() {
     Values[DF_BitmapOffset] = R.BitmapOffset;
     Values[DF_NumBitmapBytes] = R.NumBitmapBytes;
     for (unsigned F = 0; F < NumDataFields; ++F)
-      createDataGlobal(DataPrefix + R.Stem + "_" + DataFieldSuffix[F],
+      createDataGlobal((getInstrProfDataVarPrefix() + R.Stem + "_" +
+                        DataFieldSuffix[F]).str(),
                        DataSection, ConstantInt::get(I64, Values[F]),
                        getU64Type());
     ++NumFunctions;
@@ -918,11 +993,11 @@ void BPFCovRewriter::lowerData() {
 }
 
 void BPFCovRewriter::lowerNames() {
-  // STEP 5: the name blob, as clang wrote it (zlib-compressed or not).
+  // STEP 11: the name blob, as clang wrote it (zlib-compressed or not).
   //   @__llvm_prf_nm = private constant [29 x i8] c"...",
   //       section "__llvm_prf_names"
   // The .bpf.obj keeps it where llvm-cov looks for it.
-  GlobalVariable *Names = M.getNamedGlobal(NamesVar);
+  GlobalVariable *Names = M.getNamedGlobal(getInstrProfNamesVarName());
   if (StripInitializersOnly) {
     Names->setComdat(nullptr);
     return;
@@ -937,13 +1012,13 @@ void BPFCovRewriter::lowerNames() {
 }
 
 void BPFCovRewriter::emitCovMap() {
-  // STEP 6: bpfcov's header (layout in Names.h), e.g.
+  // STEP 12: bpfcov's header (layout in Names.h), e.g.
   //   @__bpfcov_magic = dso_local constant i64 72185839495770210,
   //       section ".rodata.covmap", align 8, !dbg !N
   //   @__bpfcov_covmap_header = dso_local constant [4 x i32]
   //       [i32 2, i32 28, i32 0, i32 5], section ".rodata.covmap"
   uint32_t Header[4] = {0, 0, 0, 0};
-  GlobalVariable *CovMap = M.getNamedGlobal("__llvm_coverage_mapping");
+  GlobalVariable *CovMap = M.getNamedGlobal(getCoverageMappingVarName());
   if (CovMap && CovMap->hasInitializer())
     if (auto *S = dyn_cast<ConstantStruct>(CovMap->getInitializer()))
       if (auto *H = dyn_cast<ConstantStruct>(S->getOperand(0)))
@@ -959,7 +1034,7 @@ void BPFCovRewriter::emitCovMap() {
   if (PerCpu)
     Flags |= CovMapFlagPerCpu | (uint64_t(Log2_64(Rows))
                                  << CovMapFlagPerCpuRowsShift);
-  if (GlobalVariable *Names = M.getNamedGlobal(NamesVar))
+  if (GlobalVariable *Names = M.getNamedGlobal(getInstrProfNamesVarName()))
     if (auto *Data = dyn_cast<ConstantDataSequential>(Names->getInitializer())) {
       // The blob starts with ULEB128 uncompressed and compressed sizes.
       StringRef Raw = Data->getRawDataValues();
@@ -997,13 +1072,18 @@ void BPFCovRewriter::emitCovMap() {
            "bpfcov header names must not collide with user globals");
     (void)GV;
   }
+}
 
-  // STEP 7: the mapping itself. The loadable object drops it (the verifier
+void BPFCovRewriter::stripCoverageMapping() {
+  // STEP 13: the mapping itself. The loadable object drops it (the verifier
   // has no use for it, llvm-cov reads it from the .bpf.obj); the .bpf.obj
   // keeps it, without comdats, which the BPF object writer need not handle.
+  GlobalVariable *CovMap = M.getNamedGlobal(getCoverageMappingVarName());
+  std::string CovFunSection = getInstrProfSectionName(
+      IPSK_covfun, Triple::ELF, /*AddSegmentInfo=*/false);
   SmallVector<GlobalVariable *, 16> Mapping;
   for (GlobalVariable &GV : M.globals())
-    if (GV.getSection() == "__llvm_covfun" || &GV == CovMap)
+    if (GV.getSection() == CovFunSection || &GV == CovMap)
       Mapping.push_back(&GV);
   if (StripInitializersOnly) {
     for (GlobalVariable *GV : Mapping) {
@@ -1032,76 +1112,9 @@ void BPFCovRewriter::emitCovMap() {
 
 void BPFCovRewriter::emitUses() {
   // Nothing references .rodata.profd/.rodata.covmap from code: keep them.
-  if (NewUsed.empty())
-    return;
-  GlobalVariable *List = M.getNamedGlobal("llvm.compiler.used");
-  SmallVector<Constant *, 32> Members;
-  Type *PtrTy = compat::getInt8PtrTy(Ctx);
-  if (List) {
-    if (auto *Init = dyn_cast_or_null<ConstantArray>(List->getInitializer()))
-      for (Use &Op : Init->operands())
-        Members.push_back(cast<Constant>(Op.get()));
-    PtrTy = List->getValueType()->getArrayElementType();
-    List->eraseFromParent();
-  }
-  for (GlobalValue *GV : NewUsed)
-    Members.push_back(ConstantExpr::getPointerBitCastOrAddrSpaceCast(GV, PtrTy));
-  auto *AT = ArrayType::get(PtrTy, Members.size());
-  auto *NewList = new GlobalVariable(M, AT, false, GlobalValue::AppendingLinkage,
-                                     ConstantArray::get(AT, Members),
-                                     "llvm.compiler.used");
-  NewList->setSection("llvm.metadata");
-}
-
-bool BPFCovRewriter::run() {
-#if LLVM_VERSION_MAJOR < BPFCOV_BOOL_MIN_LLVM
-  if (Bool)
-    error("bool counters need LLVM " + Twine(BPFCOV_BOOL_MIN_LLVM) +
-          " or later (clang's single-byte coverage); this libBPFCov.so is "
-          "built with LLVM " + Twine(LLVM_VERSION_MAJOR) +
-          ": build bpfcov with LLVM " + Twine(BPFCOV_BOOL_MIN_LLVM) +
-          "+, or use atomic, plain or percpu counters");
-#endif
-  if (!isInstrumented()) {
-    LLVM_DEBUG(dbgs() << "bpf-cov: no coverage instrumentation, nothing to do\n");
-    return false;
-  }
-  if (!checkInput())
-    return false;
-  if (PerCpu) {
-    Rows = PerCpuRowsOpt;
-    if (!isPowerOf2_64(Rows) || Rows > MaxPerCpuRows)
-      error("-bpfcov-percpu-rows is '" + Twine(Rows) +
-            "': expected a power of two from 1 to " + Twine(MaxPerCpuRows));
-  }
-  for (GlobalVariable &GV : M.globals())
-    TakenNames.insert(GV.getName());
-  DIB = std::make_unique<DIBuilder>(M, /*AllowUnresolved=*/true, CU);
-
-  stripProfileRuntime();
-  if (!collectRecords())
-    return true;
-  checkCounterWidth();
-  padBitmaps();
-  lowerAtomicCounterReads();
-  detectAtomicAdds();
-  if (PerCpu)
-    lowerPerCpuCounters();
-  lowerCounters();
-  lowerAtomicBitmapUpdates();
-  lowerData();
-  lowerNames();
-  emitCovMap();
-  emitUses();
-  DIB->finalize();
-  if (!StripInitializersOnly) {
-    if (ByteCounters)
-      alignByteCounterStores(M);
-    if (cleanUpCounterUpdates(M) && ByteCounters)
-      hoistByteCounterStores(M);
-    checkJumpRanges(M);
-  }
-  return true;
+  rebuildAppendingArray(
+      M, "llvm.compiler.used", [](Constant *) { return false; }, NewUsed,
+      compat::getInt8PtrTy(Ctx));
 }
 
 bool bpfcov::instrumentBPFCoverage(Module &M, bool StripInitializersOnly,

@@ -42,9 +42,13 @@
 // covmap flags say so, and each store gets the alignment of its byte.
 //
 // Then (loadable object only) counter updates get an alias scope that all
-// other memory accesses exclude, and EarlyCSE, GVN and SimplifyCFG run again
-// (lib/CleanUp.cpp): the verifier sees the checks and uses of the plain
-// build. Last, a module big enough to need it is compiled once more to
+// other memory accesses exclude, and EarlyCSE, GVN and SimplifyCFG run again;
+// a loop's invariant null check that a counter update kept in the loop is
+// unswitched (lib/CleanUp.cpp): the verifier sees the checks and uses of the
+// plain build, and the atomic adds of one counter in a stretch without calls
+// become one add (lib/MergeCounterAdds.cpp); a global function's ignored
+// argument gets a defined value, the verifier checking it against the BTF
+// (lib/GlobalCallArgs.cpp). Last, a module big enough to need it is compiled once more to
 // check that no BPF jump exceeds its 16-bit offset (lib/JumpCheck.cpp).
 //
 // USAGE:
@@ -57,6 +61,7 @@
 #ifndef BPFCOV_BPFCOV_H
 #define BPFCOV_BPFCOV_H
 
+#include "llvm/IR/Instruction.h"
 #include "llvm/IR/PassManager.h"
 
 namespace bpfcov {
@@ -105,6 +110,24 @@ bool alignByteCounterStores(llvm::Module &M);
 /// iteration out of their loop once cleanUpCounterUpdates() gave them their
 /// alias scope (lib/ByteCounters.cpp).
 void hoistByteCounterStores(llvm::Module &M);
+
+/// True if \p V points into .data.profc: the counters or MC/DC bitmaps
+/// (lib/CleanUp.cpp).
+bool isCounterPointer(const llvm::Value *V);
+
+/// The pointer operand of a load, store or atomic, or null (calls, fences)
+/// (lib/CleanUp.cpp).
+const llvm::Value *getAccessPointer(const llvm::Instruction &I);
+
+/// Merges the atomic adds of one counter in a call-free stretch of a block
+/// into one add of their sum (lib/MergeCounterAdds.cpp); returns true when
+/// \p M changed.
+bool mergeCounterAdds(llvm::Module &M);
+
+/// Gives each undef argument of a call to a global (non-static) function
+/// a defined value, which the verifier checks against the callee's BTF
+/// (lib/GlobalCallArgs.cpp); returns true when \p M changed.
+bool defineGlobalCallArgs(llvm::Module &M);
 
 /// Runs \p FPM on \p Fns with the default analyses (alias analyses
 /// including scoped noalias) and the BPF target's TTI (lib/CleanUp.cpp).

@@ -45,16 +45,10 @@ using namespace llvm;
 
 STATISTIC(NumAlignedStores, "Number of byte-counter stores given their alignment");
 
-#if LLVM_VERSION_MAJOR >= BPFCOV_BOOL_MIN_LLVM
-/// True if \p SI stores into .data.profc.
-static bool isByteCounterStore(const StoreInst *SI) {
-  const auto *GV =
-      dyn_cast<GlobalVariable>(getUnderlyingObject(SI->getPointerOperand()));
-  return bpfcov::isCountersGlobal(GV);
-}
-#endif
-
 bool bpfcov::alignByteCounterStores(Module &M) {
+  // STEP 15: clang merges neighbouring byte stores,
+  //   store i16 0, ptr getelementptr (i8, ptr @__profc_f, i64 2), align 1
+  // whose alignment the 8-aligned arrays of .data.profc now give.
   const DataLayout &DL = M.getDataLayout();
   bool Changed = false;
   for (Function &F : M)
@@ -82,8 +76,8 @@ bool bpfcov::alignByteCounterStores(Module &M) {
 
 void bpfcov::hoistByteCounterStores(Module &M) {
 #if LLVM_VERSION_MAJOR >= BPFCOV_BOOL_MIN_LLVM // no bool counters before
-  // A store of the constant 0 keeps no counter value in a register: it
-  // need not be volatile (which would pin it in the loop).
+  // STEP 17: a store of the constant 0 keeps no counter value in a
+  // register: it need not be volatile (which would pin it in the loop).
   SmallVector<Function *, 16> Fns;
   for (Function &F : M) {
     if (F.isDeclaration() || F.hasOptNone())
@@ -92,7 +86,7 @@ void bpfcov::hoistByteCounterStores(Module &M) {
     for (Instruction &I : instructions(F))
       if (auto *SI = dyn_cast<StoreInst>(&I))
         if (SI->isVolatile() && isa<Constant>(SI->getValueOperand()) &&
-            isByteCounterStore(SI))
+            isCounterPointer(SI->getPointerOperand()))
           SI->setVolatile(false);
   }
   FunctionPassManager FPM;

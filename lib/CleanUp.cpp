@@ -20,7 +20,10 @@
 //     counter access:  store i64 %c, ptr @__profc_f, !alias.scope !S
 //     anything else:   %len = load i32, ptr %t.size, !noalias !S
 //   followed by EarlyCSE (MemorySSA), GVN and SimplifyCFG with the BPF
-//   target's cost model, per function. Plain (non-atomic) counter loads and
+//   target's cost model, per function. Last, a loop whose header bumps a
+//   counter before testing a map lookup from before the loop against null
+//   gets the update moved into both branches and the test unswitched out of
+//   the loop, as plain builds have it (STEP 16c). Plain (non-atomic) counter loads and
 //   stores become volatile first: GVN would otherwise keep counter values
 //   in registers across whole unrolled loops, and the spills push big
 //   programs past the 512-byte stack.
@@ -33,7 +36,10 @@
 #include "bpfcov/Names.h"
 
 #include "llvm/ADT/Statistic.h"
+#include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/MDBuilder.h"
@@ -44,14 +50,21 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Transforms/Scalar/EarlyCSE.h"
 #include "llvm/Transforms/Scalar/GVN.h"
+#include "llvm/Transforms/Scalar/LoopPassManager.h"
+#include "llvm/Transforms/Scalar/SimpleLoopUnswitch.h"
 #include "llvm/Transforms/Scalar/SimplifyCFG.h"
+#include "llvm/Transforms/Scalar/Sink.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
 
 using namespace llvm;
+using namespace bpfcov;
 
 #define DEBUG_TYPE "bpf-cov"
 
 STATISTIC(NumCounterAccesses, "Number of counter accesses given an alias scope");
 STATISTIC(NumOtherAccesses, "Number of program memory accesses marked noalias");
+STATISTIC(NumSunkNullChecks, "Number of loop null checks freed of counter updates");
 
 static cl::opt<bool> CleanUpOpt(
     "bpfcov-clean-up",
@@ -59,14 +72,12 @@ static cl::opt<bool> CleanUpOpt(
              "re-run EarlyCSE, GVN and SimplifyCFG (default: true)"),
     cl::init(true));
 
-/// True if \p V points into the counters or MC/DC bitmaps.
-static bool isCounterPointer(const Value *V) {
+bool bpfcov::isCounterPointer(const Value *V) {
   const auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(V, 0));
   return bpfcov::isCountersGlobal(GV);
 }
 
-/// The pointer operand of a memory instruction, or null (calls and fences).
-static const Value *getAccessPointer(const Instruction &I) {
+const Value *bpfcov::getAccessPointer(const Instruction &I) {
   if (const auto *LI = dyn_cast<LoadInst>(&I))
     return LI->getPointerOperand();
   if (const auto *SI = dyn_cast<StoreInst>(&I))
@@ -113,10 +124,83 @@ static bool tagAccesses(Function &F, MDNode *CounterScope) {
   return true;
 }
 
+/// The counter updates of loop header \p BB when nothing else comes before
+/// its branch: the loads, adds and stores of counters (empty otherwise).
+static SmallVector<Instruction *, 8> getLeadingCounterUpdates(BasicBlock &BB) {
+  SmallVector<Instruction *, 8> Updates;
+  for (Instruction &I : BB) {
+    if (isa<PHINode>(I) || isa<DbgInfoIntrinsic>(I) || I.isTerminator())
+      continue;
+    const Value *Ptr = getAccessPointer(I);
+    bool Update = Ptr && isCounterPointer(Ptr);
+    // The add between a counter's load and store: used by counter
+    // updates of this block only.
+    if (!Update && !I.mayHaveSideEffects() && !I.mayReadFromMemory() &&
+        !I.use_empty())
+      Update = all_of(I.users(), [&](const User *U) {
+        const auto *UI = dyn_cast<Instruction>(U);
+        return UI && UI->getParent() == &BB && getAccessPointer(*UI) &&
+               isCounterPointer(getAccessPointer(*UI));
+      });
+    if (!Update)
+      return {};
+    Updates.push_back(&I);
+  }
+  return Updates;
+}
+
+/// STEP 16c: a loop whose header tests a pointer computed before the loop
+/// against null (a map lookup) and bumps a counter first:
+///   loop:  %c = load volatile i64, ptr @__profc_f+8 ; +1 ; store
+///          br i1 %isnull, label %exit, label %body
+/// Plain, LLVM moves the invariant test before the loop and computes
+/// `v->buf` after it; here the counter update keeps the test in the loop
+/// while `v->buf` is hoisted before it, and the verifier says "pointer
+/// arithmetic on map_value_or_null prohibited". The updates move into both
+/// successors (the same counts), then trivial unswitching takes the test
+/// out of the loop and Sink moves the arithmetic after it. Returns true if
+/// any test was freed.
+static bool sinkCountersBelowNullChecks(Function &F) {
+  DominatorTree DT(F);
+  LoopInfo LI(DT);
+  bool Changed = false;
+  for (Loop *L : LI.getLoopsInPreorder()) {
+    BasicBlock *Header = L->getHeader();
+    auto *Br = dyn_cast<BranchInst>(Header->getTerminator());
+    auto *Cmp = Br && Br->isConditional()
+                    ? dyn_cast<ICmpInst>(Br->getCondition())
+                    : nullptr;
+    if (!Cmp || !Cmp->isEquality() || L->contains(Cmp) ||
+        !isa<ConstantPointerNull>(Cmp->getOperand(1)) ||
+        Br->getSuccessor(0) == Br->getSuccessor(1))
+      continue;
+    SmallVector<Instruction *, 8> Updates = getLeadingCounterUpdates(*Header);
+    if (Updates.empty())
+      continue;
+    for (BasicBlock *Succ : successors(Header)) {
+      if (!Succ->getSinglePredecessor())
+        Succ = SplitEdge(Header, Succ);
+      ValueToValueMapTy VMap;
+      IRBuilder<> B(Succ, Succ->getFirstInsertionPt());
+      for (Instruction *I : Updates) {
+        Instruction *C = I->clone();
+        RemapInstruction(C, VMap,
+                         RF_NoModuleLevelChanges | RF_IgnoreMissingLocals);
+        VMap[I] = B.Insert(C);
+      }
+    }
+    for (Instruction *I : reverse(Updates))
+      I->eraseFromParent();
+    ++NumSunkNullChecks;
+    Changed = true;
+  }
+  return Changed;
+}
+
 bool bpfcov::cleanUpCounterUpdates(Module &M) {
   if (!CleanUpOpt)
     return false;
-  // STEP 8a: one scope for every counter and bitmap of the module.
+  // STEP 16a: one scope for every counter and bitmap of the module.
   //   !S = !{!"bpfcov.counters", !D}   !D = !{!"bpfcov"}
   MDBuilder MDB(M.getContext());
   MDNode *Domain = MDB.createAnonymousAliasScopeDomain("bpfcov");
@@ -129,13 +213,26 @@ bool bpfcov::cleanUpCounterUpdates(Module &M) {
   if (Work.empty())
     return false;
 
-  // STEP 8b: the clean-ups, with the default alias analyses (which include
+  // STEP 16b: the clean-ups, with the default alias analyses (which include
   // scoped noalias) and the BPF target's TTI.
   FunctionPassManager FPM;
   FPM.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));
   FPM.addPass(GVNPass());
   FPM.addPass(SimplifyCFGPass());
   runFunctionPasses(M, FPM, Work);
+
+  SmallVector<Function *, 16> Unswitch;
+  for (Function *F : Work)
+    if (sinkCountersBelowNullChecks(*F))
+      Unswitch.push_back(F);
+  if (!Unswitch.empty()) {
+    FunctionPassManager UFPM;
+    UFPM.addPass(createFunctionToLoopPassAdaptor(SimpleLoopUnswitchPass(),
+                                                 /*UseMemorySSA=*/true));
+    UFPM.addPass(SinkingPass());
+    UFPM.addPass(SimplifyCFGPass());
+    runFunctionPasses(M, UFPM, Unswitch);
+  }
   return true;
 }
 

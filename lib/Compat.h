@@ -13,6 +13,7 @@
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/ProfileData/InstrProf.h"
 #include "llvm/Support/CodeGen.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
@@ -54,6 +55,16 @@ inline llvm::PointerType *getPointerTo(llvm::Type *Pointee) {
   return llvm::PointerType::getUnqual(Pointee->getContext());
 #else
   return llvm::PointerType::getUnqual(Pointee);
+#endif
+}
+
+/// The prefix of MC/DC bitmaps, `__profbm_` (InstrProf.h has it from LLVM
+/// 18, the first with MC/DC; older modules have no bitmaps).
+inline llvm::StringRef getInstrProfBitmapVarPrefix() {
+#if LLVM_VERSION_MAJOR >= 18
+  return llvm::getInstrProfBitmapVarPrefix();
+#else
+  return "__profbm_";
 #endif
 }
 

@@ -61,12 +61,17 @@ inline constexpr MapName CoverageMaps[] = {
 inline constexpr unsigned NumCoverageMaps = 4;
 
 //===-- Symbols -----------------------------------------------------------===//
+//
+// LLVM's own names (`__profc_`, `__profd_`, `__profbm_`, `__llvm_prf_nm`,
+// `__llvm_covfun`...) are not spelled here: the pass takes them from
+// llvm/ProfileData/InstrProf.h (lib/Compat.h for those LLVM 14 lacks). The
+// record scalars keep LLVM's data prefix: `__profd_<fn>_<DataFieldSuffix>`.
 
+/// The CLI, which links no LLVM, reads LLVM's counter and MC/DC bitmap
+/// prefixes in BTF (counters-only collection) and the pass uses them to tell
+/// its counters from the program's own .bss globals (lib/CountersSection).
 inline constexpr const char CountersPrefix[] = "__profc_";
-inline constexpr const char DataPrefix[] = "__profd_";
-/// MC/DC test-vector bitmaps, placed after all counters.
 inline constexpr const char BitmapPrefix[] = "__profbm_";
-inline constexpr const char NamesVar[] = "__llvm_prf_nm";
 inline constexpr const char MetaPrefix[] = "__bpfcov_";
 
 //===-- .rodata.profd: one record of NumDataFields u64 per function -------===//
