@@ -19,6 +19,7 @@
 #include <bpf/btf.h>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -316,21 +317,10 @@ int heldMapIds(int Pid, std::vector<uint32_t> &Ids, std::string &Why) {
     Why = "cannot list '" + Dir + "': " + std::strerror(-Err);
     return Err;
   }
-  for (const std::string &Name : Names) {
-    UniqueFd Fd(openat(DirFd.get(), Name.c_str(),
-                       O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!Fd.valid())
-      continue; // closed meanwhile
-    char Buf[4096];
-    ssize_t N = read(Fd.get(), Buf, sizeof(Buf) - 1);
-    if (N <= 0)
-      continue;
-    Buf[N] = '\0';
-    const char *P = std::strstr(Buf, "\nmap_id:");
-    unsigned Id;
-    if (P && std::sscanf(P, "\nmap_id: %u", &Id) == 1)
+  for (const std::string &Name : Names)
+    if (unsigned Id = fdInfoNumber(Pid, std::strtoul(Name.c_str(), nullptr, 10),
+                                   "map_id"))
       Ids.push_back(Id);
-  }
   return 0;
 }
 

@@ -136,22 +136,6 @@ pid_t processOf(pid_t Tid) {
   return Tgid;
 }
 
-/// The id of the BPF map behind \p Fd of task \p Tid, or 0.
-uint32_t mapIdOfFd(pid_t Tid, int Fd) {
-  char Path[64];
-  std::snprintf(Path, sizeof(Path), "/proc/%d/fdinfo/%d", Tid, Fd);
-  FILE *F = std::fopen(Path, "re");
-  if (!F)
-    return 0;
-  char Line[256];
-  unsigned Id = 0;
-  while (std::fgets(Line, sizeof(Line), F))
-    if (std::sscanf(Line, "map_id: %u", &Id) == 1)
-      break;
-  std::fclose(F);
-  return Id;
-}
-
 /// Whether BPF_PROG_TEST_RUN with attr \p Attr (\p Size bytes, in task
 /// \p Tid) runs a syscall program: a light skeleton's loader.
 bool runsLoaderProgram(pid_t Tid, uint64_t Attr, uint64_t Size) {
@@ -163,18 +147,7 @@ bool runsLoaderProgram(pid_t Tid, uint64_t Attr, uint64_t Size) {
   iovec Remote = {reinterpret_cast<void *>(Attr + Off), sizeof(ProgFd)};
   if (process_vm_readv(Tid, &Local, 1, &Remote, 1, 0) != sizeof(ProgFd))
     return false;
-  char Path[64];
-  std::snprintf(Path, sizeof(Path), "/proc/%d/fdinfo/%u", Tid, ProgFd);
-  FILE *F = std::fopen(Path, "re");
-  if (!F)
-    return false;
-  char Line[256];
-  unsigned Type = 0;
-  while (std::fgets(Line, sizeof(Line), F))
-    if (std::sscanf(Line, "prog_type: %u", &Type) == 1)
-      break;
-  std::fclose(F);
-  return Type == BPF_PROG_TYPE_SYSCALL;
+  return fdInfoNumber(Tid, ProgFd, "prog_type") == BPF_PROG_TYPE_SYSCALL;
 }
 
 } // namespace
@@ -306,7 +279,7 @@ void PtraceTracer::onSyscallStop(pid_t Tid, Tracee &T) {
 
 /// bpfcov's own fd of the map behind fd \p TraceeFd of tracee \p Tid.
 UniqueFd PtraceTracer::openTraceeMap(pid_t Tid, int TraceeFd) {
-  uint32_t Id = mapIdOfFd(Tid, TraceeFd);
+  uint32_t Id = fdInfoNumber(Tid, static_cast<unsigned>(TraceeFd), "map_id");
   if (!Id) {
     pDebug(2, "[pid %d] no map_id in /proc/%d/fdinfo/%d", Tid, Tid, TraceeFd);
     return UniqueFd();

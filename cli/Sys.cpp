@@ -7,6 +7,7 @@
 #include "Sys.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dirent.h>
@@ -278,6 +279,22 @@ std::string shellJoin(const std::vector<std::string> &Argv) {
     Out += '\'';
   }
   return Out;
+}
+
+unsigned fdInfoNumber(int Pid, unsigned Fd, const char *Key) {
+  char Path[64];
+  std::snprintf(Path, sizeof(Path), "/proc/%d/fdinfo/%u", Pid, Fd);
+  FILE *F = std::fopen(Path, "re");
+  if (!F)
+    return 0;
+  std::string Format = std::string(Key) + ": %u";
+  char Line[256];
+  unsigned N = 0;
+  while (std::fgets(Line, sizeof(Line), F))
+    if (std::sscanf(Line, Format.c_str(), &N) == 1)
+      break;
+  std::fclose(F);
+  return N;
 }
 
 } // namespace bpfcov

@@ -104,6 +104,10 @@ int runTool(const std::vector<std::string> &Argv, const std::string &StdoutPath,
 /// `a b 'c d'`: an argv as a shell would need it, for messages.
 std::string shellJoin(const std::vector<std::string> &Argv);
 
+/// The number after "\p Key:" in /proc/\p Pid/fdinfo/\p Fd (map_id,
+/// prog_type...), or 0 when the fd or the line is missing.
+unsigned fdInfoNumber(int Pid, unsigned Fd, const char *Key);
+
 } // namespace bpfcov
 
 #endif // BPFCOV_CLI_SYS_H
