@@ -278,4 +278,18 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
   return 0;
 }
 
+bool readCovMapObjectName(const unsigned char *Value, size_t Size,
+                          std::string &Object) {
+  if (Size < CovMapSize)
+    return false;
+  uint64_t Magic;
+  std::memcpy(&Magic, Value + CovMapFieldOffset[CF_Magic], sizeof(Magic));
+  if (Magic != CovMapMagic)
+    return false;
+  const char *NameBytes =
+      reinterpret_cast<const char *>(Value + CovMapFieldOffset[CF_ObjectName]);
+  Object.assign(NameBytes, strnlen(NameBytes, ObjectNameSize));
+  return true;
+}
+
 } // namespace bpfcov

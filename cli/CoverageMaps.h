@@ -16,9 +16,15 @@
 
 #include "ProfRaw.h"
 
+#include <cstddef>
 #include <string>
 
 namespace bpfcov {
+
+/// The object name in covmap value \p Value (\p Size bytes), or false when
+/// the value does not hold bpfcov's magic (not filled in yet).
+bool readCovMapObjectName(const unsigned char *Value, size_t Size,
+                          std::string &Object);
 
 /// Fills \p In from the values of one object's four maps (key 0 of each,
 /// host byte order), validating the covmap magic, version and name, the

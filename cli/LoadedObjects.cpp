@@ -8,6 +8,7 @@
 #include "LoadedObjects.h"
 
 #include "CountersOnly.h"
+#include "CoverageMaps.h"
 #include "Diag.h"
 #include "ObjectSections.h"
 #include "Pins.h"
@@ -47,29 +48,6 @@ int coverageSlot(const std::string &Datasec, const std::string &MapName) {
   return -1;
 }
 
-/// The object name of a covmap header, or "" (with \p Why) when it is not
-/// bpfcov's.
-static std::string objectNameOf(const std::string &CovMap, std::string &Why) {
-  if (CovMap.size() < CovMapSize) {
-    Why = "its covmap map holds " + std::to_string(CovMap.size()) +
-          " bytes, not bpfcov's header";
-    return "";
-  }
-  uint64_t Magic;
-  std::memcpy(&Magic, CovMap.data() + CovMapFieldOffset[CF_Magic], 8);
-  if (Magic != CovMapMagic) {
-    Why = "its covmap map does not start with bpfcov's magic";
-    return "";
-  }
-  const char *Name = CovMap.data() + CovMapFieldOffset[CF_ObjectName];
-  size_t Len = strnlen(Name, ObjectNameSize);
-  if (Len == 0 || Len == ObjectNameSize) {
-    Why = "its covmap header has no object name";
-    return "";
-  }
-  return std::string(Name, Len);
-}
-
 std::vector<LoadedObject>
 groupLoadedMaps(const std::vector<MapFacts> &Maps) {
   std::map<uint32_t, std::vector<const MapFacts *>> ByBtf;
@@ -92,9 +70,10 @@ groupLoadedMaps(const std::vector<MapFacts> &Maps) {
     // end in a coverage section's name are not reported at all.
     if (!CovMap)
       continue;
-    std::string Why;
-    O.Name = objectNameOf(CovMap->CovMap, Why);
-    if (O.Name.empty())
+    const std::string &V = CovMap->CovMap;
+    if (!readCovMapObjectName(reinterpret_cast<const unsigned char *>(V.data()),
+                              V.size(), O.Name) ||
+        O.Name.empty())
       continue;
     for (unsigned I = 0; I < NumCoverageMaps && O.Error.empty(); ++I) {
       if (Seen[I] == 0)

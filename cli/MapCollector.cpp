@@ -42,20 +42,6 @@ int coverageMapSlot(const char *MapName) {
   return -1;
 }
 
-bool readCovMapObjectName(const unsigned char *Value, size_t Size,
-                          std::string &Object) {
-  if (Size < CovMapSize)
-    return false;
-  uint64_t Magic;
-  std::memcpy(&Magic, Value + CovMapFieldOffset[CF_Magic], sizeof(Magic));
-  if (Magic != CovMapMagic)
-    return false;
-  const char *NameBytes =
-      reinterpret_cast<const char *>(Value + CovMapFieldOffset[CF_ObjectName]);
-  Object.assign(NameBytes, strnlen(NameBytes, ObjectNameSize));
-  return true;
-}
-
 void MapCollector::onBpfEntry(pid_t, uint32_t Cmd) {
   // Programs are loaded once every map is created and filled.
   if (Cmd == BPF_PROG_LOAD) {

@@ -23,6 +23,7 @@
 #ifndef BPFCOV_CLI_MAPCOLLECTOR_H
 #define BPFCOV_CLI_MAPCOLLECTOR_H
 
+#include "CoverageMaps.h"
 #include "Pins.h"
 #include "Sys.h"
 #include "Tracer.h"
@@ -61,11 +62,6 @@ struct PinnedObject {
 /// The slot of the coverage map named \p MapName (a kernel map name, up to
 /// BPF_OBJ_NAME_LEN bytes, NUL-padded), or -1 if it is no coverage map.
 int coverageMapSlot(const char *MapName);
-
-/// The object name in covmap value \p Value (\p Size bytes), or false when
-/// the value does not hold bpfcov's magic (not filled in yet).
-bool readCovMapObjectName(const unsigned char *Value, size_t Size,
-                          std::string &Object);
 
 /// Groups the coverage maps of APP's tree per object and pins them under
 /// \p Pins.
