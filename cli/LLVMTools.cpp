@@ -135,13 +135,38 @@ const char *formatName(ReportFormat F) {
     return "json";
   case ReportFormat::Lcov:
     return "lcov";
+  case ReportFormat::Cobertura:
+    return "cobertura";
+  case ReportFormat::Sonarqube:
+    return "sonarqube";
   }
   return "?";
 }
 
+const char *formatSuffix(ReportFormat F) {
+  switch (F) {
+  case ReportFormat::Html:
+    return "-report";
+  case ReportFormat::Json:
+    return ".json";
+  case ReportFormat::Lcov:
+    return ".lcov";
+  case ReportFormat::Cobertura:
+    return ".cobertura.xml";
+  case ReportFormat::Sonarqube:
+    return ".sonarqube.xml";
+  }
+  return "";
+}
+
+bool isXmlFormat(ReportFormat F) {
+  return F == ReportFormat::Cobertura || F == ReportFormat::Sonarqube;
+}
+
 bool parseReportFormat(const std::string &S, ReportFormat &F) {
   for (ReportFormat C :
-       {ReportFormat::Html, ReportFormat::Json, ReportFormat::Lcov})
+       {ReportFormat::Html, ReportFormat::Json, ReportFormat::Lcov,
+        ReportFormat::Cobertura, ReportFormat::Sonarqube})
     if (S == formatName(C)) {
       F = C;
       return true;
@@ -234,7 +259,7 @@ std::vector<std::string> exportArgv(const std::string &Cov, ReportFormat F,
                                     const std::vector<std::string> &Objects,
                                     bool SummaryOnly) {
   std::vector<std::string> Argv = {
-      Cov, "export", F == ReportFormat::Lcov ? "-format=lcov" : "-format=text"};
+      Cov, "export", F == ReportFormat::Json ? "-format=text" : "-format=lcov"};
   if (SummaryOnly)
     Argv.push_back("-summary-only");
   Argv.push_back("-instr-profile=" + Profile);
