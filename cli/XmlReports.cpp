@@ -110,8 +110,10 @@ int parseLcov(const std::string &Tracefile, LcovReport &Out,
       Cur = nullptr;
     }
   }
-  if (Cur)
-    return Fail("'" + Cur->Path + "' has no end_of_record");
+  if (Cur) {
+    Err = "'" + Cur->Path + "' has no end_of_record at the end";
+    return -EINVAL;
+  }
   return 0;
 }
 

@@ -75,7 +75,7 @@ TEST(XmlReports, RejectsMalformed) {
        "line 2: malformed DA record 'DA:1,x'"},
       {"SF:a\nBRDA:1,0,0\nend_of_record\n",
        "line 2: malformed BRDA record 'BRDA:1,0,0'"},
-      {"SF:a\nDA:1,1\n", "line 3: 'a' has no end_of_record"},
+      {"SF:a\nDA:1,1\n", "'a' has no end_of_record at the end"},
       {"SF:a\nSF:b\n", "line 2: SF before the end_of_record of 'a'"},
       {"SF:\n", "line 1: SF without a path"},
       {"SF:a\x01.c\n", "line 1: source path 'a\x01.c' has a control "
