@@ -127,48 +127,41 @@ int findLLVMTools(const ToolSearch &S, uint64_t RawVersion, LLVMToolPair &Out,
 
 //===-- argv builders -----------------------------------------------------===//
 
-const char *formatName(ReportFormat F) {
-  switch (F) {
-  case ReportFormat::Html:
-    return "html";
-  case ReportFormat::Json:
-    return "json";
-  case ReportFormat::Lcov:
-    return "lcov";
-  case ReportFormat::Cobertura:
-    return "cobertura";
-  case ReportFormat::Sonarqube:
-    return "sonarqube";
-  }
-  return "?";
-}
+namespace {
+/// The one table of report formats: name (-f), default file suffix, and
+/// whether XmlReports makes it from the LCOV export.
+struct FormatInfo {
+  ReportFormat Format;
+  const char *Name;
+  const char *Suffix;
+  bool FromLcov;
+};
+constexpr FormatInfo Formats[] = {
+    {ReportFormat::Html, "html", "-report", false},
+    {ReportFormat::Json, "json", ".json", false},
+    {ReportFormat::Lcov, "lcov", ".lcov", false},
+    {ReportFormat::Cobertura, "cobertura", ".cobertura.xml", true},
+    {ReportFormat::Sonarqube, "sonarqube", ".sonarqube.xml", true},
+};
 
-const char *formatSuffix(ReportFormat F) {
-  switch (F) {
-  case ReportFormat::Html:
-    return "-report";
-  case ReportFormat::Json:
-    return ".json";
-  case ReportFormat::Lcov:
-    return ".lcov";
-  case ReportFormat::Cobertura:
-    return ".cobertura.xml";
-  case ReportFormat::Sonarqube:
-    return ".sonarqube.xml";
-  }
-  return "";
+const FormatInfo &formatInfo(ReportFormat F) {
+  for (const FormatInfo &I : Formats)
+    if (I.Format == F)
+      return I;
+  return Formats[0];
 }
+} // namespace
 
-bool isXmlFormat(ReportFormat F) {
-  return F == ReportFormat::Cobertura || F == ReportFormat::Sonarqube;
-}
+const char *formatName(ReportFormat F) { return formatInfo(F).Name; }
+
+const char *formatSuffix(ReportFormat F) { return formatInfo(F).Suffix; }
+
+bool isXmlFormat(ReportFormat F) { return formatInfo(F).FromLcov; }
 
 bool parseReportFormat(const std::string &S, ReportFormat &F) {
-  for (ReportFormat C :
-       {ReportFormat::Html, ReportFormat::Json, ReportFormat::Lcov,
-        ReportFormat::Cobertura, ReportFormat::Sonarqube})
-    if (S == formatName(C)) {
-      F = C;
+  for (const FormatInfo &I : Formats)
+    if (S == I.Name) {
+      F = I.Format;
       return true;
     }
   return false;
