@@ -113,8 +113,8 @@ static std::string pad(const std::string &S, size_t Width, bool Right) {
 }
 
 std::string formatSummaryTable(const CoverageSummary &S) {
-  static const char *Header[NumShownMetrics] = {"Functions", "Lines",
-                                                "Regions", "Branches"};
+  static const char *Header[NumShownMetrics] = {"Functions", "Lines", "Regions",
+                                                "Branches"};
   const size_t PctWidth = 7; // "100.00%"
   std::vector<std::string> Names;
   for (const FileSummary &F : S.Files)

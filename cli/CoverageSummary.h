@@ -97,8 +97,9 @@ bool parseFailUnders(const std::string &Arg, std::vector<FailUnder> &List);
 /// One message for each threshold of \p List that \p S misses, in order:
 /// "line coverage 87.50% (14/16) is below --fail-under=lines:90". Empty
 /// when every one is met.
-std::vector<std::string> failUnderShortfalls(const CoverageSummary &S,
-                                             const std::vector<FailUnder> &List);
+std::vector<std::string>
+failUnderShortfalls(const CoverageSummary &S,
+                    const std::vector<FailUnder> &List);
 
 } // namespace bpfcov
 

@@ -42,8 +42,7 @@ static std::vector<std::string> splitCommas(const std::string &S) {
   return Out;
 }
 
-int parseLcov(const std::string &Tracefile, LcovReport &Out,
-              std::string &Err) {
+int parseLcov(const std::string &Tracefile, LcovReport &Out, std::string &Err) {
   Out = LcovReport();
   std::map<std::string, size_t> Index; // path -> Out.Files slot
   LcovFile *Cur = nullptr;
@@ -86,10 +85,9 @@ int parseLcov(const std::string &Tracefile, LcovReport &Out,
       std::vector<std::string> F = splitCommas(Val);
       uint64_t Number = 0, Count = 0;
       // DA:line,count[,checksum]; BRDA:line,block,branch,taken|-
-      bool Ok = Key == "DA" ? (F.size() == 2 || F.size() == 3) &&
-                                  parseUInt(F[1], Count)
-                            : F.size() == 4 &&
-                                  (F[3] == "-" || parseUInt(F[3], Count));
+      bool Ok = Key == "DA"
+                    ? (F.size() == 2 || F.size() == 3) && parseUInt(F[1], Count)
+                    : F.size() == 4 && (F[3] == "-" || parseUInt(F[3], Count));
       if (!Ok || !parseUInt(F[0], Number) || Number == 0)
         return Fail("malformed " + Key + " record '" + Line + "'");
       LcovLine &L = Cur->Lines[Number];
@@ -124,11 +122,20 @@ static std::string xmlEscape(const std::string &S) {
   std::string Out;
   for (char C : S) {
     switch (C) {
-    case '&': Out += "&amp;"; break;
-    case '<': Out += "&lt;"; break;
-    case '>': Out += "&gt;"; break;
-    case '"': Out += "&quot;"; break;
-    default: Out += C;
+    case '&':
+      Out += "&amp;";
+      break;
+    case '<':
+      Out += "&lt;";
+      break;
+    case '>':
+      Out += "&gt;";
+      break;
+    case '"':
+      Out += "&quot;";
+      break;
+    default:
+      Out += C;
     }
   }
   return Out;

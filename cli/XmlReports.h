@@ -50,8 +50,8 @@ struct LcovLine {
 };
 
 struct LcovFile {
-  std::string Path;                    ///< SF:
-  std::map<uint64_t, LcovLine> Lines;  ///< by line number
+  std::string Path;                   ///< SF:
+  std::map<uint64_t, LcovLine> Lines; ///< by line number
 };
 
 /// The tracefile, files in its order (a file named twice is merged).

@@ -59,7 +59,8 @@ constexpr int ExitFailUnder = 2;
 
 const char OutUsage[] =
     "Usage: %s [-f FORMAT] [-o PATH] [--object=OBJ]... [--llvm-bin=DIR]\n"
-    "                  [--fail-under=[METRIC:]PCT[,...]]... PROFRAW [PROFRAW...]\n"
+    "                  [--fail-under=[METRIC:]PCT[,...]]... PROFRAW "
+    "[PROFRAW...]\n"
     "       FORMAT := { html | json | lcov | cobertura | sonarqube }\n"
     "       METRIC := { regions | lines | branches | functions | mcdc }\n";
 

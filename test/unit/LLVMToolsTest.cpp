@@ -531,9 +531,9 @@ TEST(LLVMToolsSummary, FailUnder) {
   EXPECT_EQ(F.Which, M_Functions);
   ASSERT_TRUE(parseFailUnder("mcdc:50", F));
   EXPECT_EQ(F.Which, M_MCDC);
-  for (const char *Bad : {"", "x", "101", "-1", "regions:", "region:50",
-                          "lines:5x", ":50", "1e2", "50:lines", "nan",
-                          "lines:80,branches:60", "MCDC:1"})
+  for (const char *Bad :
+       {"", "x", "101", "-1", "regions:", "region:50", "lines:5x", ":50", "1e2",
+        "50:lines", "nan", "lines:80,branches:60", "MCDC:1"})
     EXPECT_FALSE(parseFailUnder(Bad, F)) << Bad;
 }
 

@@ -69,10 +69,8 @@ TEST(XmlReports, RejectsMalformed) {
   const char *Cases[][2] = {
       {"DA:1,1\n", "line 1: DA outside an SF record"},
       {"SF:a\nDA:1\nend_of_record\n", "line 2: malformed DA record 'DA:1'"},
-      {"SF:a\nDA:0,1\nend_of_record\n",
-       "line 2: malformed DA record 'DA:0,1'"},
-      {"SF:a\nDA:1,x\nend_of_record\n",
-       "line 2: malformed DA record 'DA:1,x'"},
+      {"SF:a\nDA:0,1\nend_of_record\n", "line 2: malformed DA record 'DA:0,1'"},
+      {"SF:a\nDA:1,x\nend_of_record\n", "line 2: malformed DA record 'DA:1,x'"},
       {"SF:a\nBRDA:1,0,0\nend_of_record\n",
        "line 2: malformed BRDA record 'BRDA:1,0,0'"},
       {"SF:a\nDA:1,1\n", "'a' has no end_of_record at the end"},
