@@ -158,6 +158,17 @@ const char *formatSuffix(ReportFormat F) { return formatInfo(F).Suffix; }
 
 bool isXmlFormat(ReportFormat F) { return formatInfo(F).FromLcov; }
 
+std::string formatChoices() {
+  std::string Out;
+  const size_t N = sizeof(Formats) / sizeof(Formats[0]);
+  for (size_t I = 0; I < N; ++I)
+    Out += std::string(I == 0       ? ""
+                       : I + 1 == N ? " or "
+                                    : ", ") +
+           Formats[I].Name;
+  return Out;
+}
+
 bool parseReportFormat(const std::string &S, ReportFormat &F) {
   for (const FormatInfo &I : Formats)
     if (S == I.Name) {

@@ -72,6 +72,9 @@ const char *formatName(ReportFormat F);
 const char *formatSuffix(ReportFormat F);
 /// True for the formats XmlReports makes from the LCOV export.
 bool isXmlFormat(ReportFormat F);
+/// Every format name, for messages: "html, json, lcov, cobertura or
+/// sonarqube".
+std::string formatChoices();
 /// Parses a format name. Returns false when \p S is none of them.
 bool parseReportFormat(const std::string &S, ReportFormat &F);
 

@@ -134,10 +134,8 @@ error_t parseOut(int Key, char *Arg, argp_state *State) {
   switch (Key) {
   case 'f':
     if (!parseReportFormat(Arg, O->Format)) {
-      return argsError(
-          State,
-          "unknown format '%s': use html, json, lcov, cobertura or sonarqube",
-          Arg);
+      return argsError(State, "unknown format '%s': use %s", Arg,
+                       formatChoices().c_str());
     }
     break;
   case 'o':

@@ -296,6 +296,7 @@ TEST(LLVMToolsArgv, Formats) {
   EXPECT_STREQ(formatSuffix(ReportFormat::Cobertura), ".cobertura.xml");
   EXPECT_STREQ(formatSuffix(ReportFormat::Sonarqube), ".sonarqube.xml");
   EXPECT_TRUE(isXmlFormat(ReportFormat::Sonarqube));
+  EXPECT_EQ(formatChoices(), "html, json, lcov, cobertura or sonarqube");
   EXPECT_FALSE(isXmlFormat(ReportFormat::Lcov));
 }
 
