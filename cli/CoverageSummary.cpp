@@ -8,9 +8,11 @@
 #include "CoverageSummary.h"
 
 #include "Json.h"
+#include "Sys.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -84,6 +86,7 @@ int parseCoverageSummary(const std::string &Json, CoverageSummary &Out,
     Out.Files.push_back(std::move(FS));
   }
   Out.Totals.Filename = "TOTAL";
+  Out.HasMCDC = Totals->get(MetricName[M_MCDC]) != nullptr;
   if (!readSummary(*Totals, Out.Totals, Err)) {
     Err = "totals: " + Err;
     return -EINVAL;
@@ -92,23 +95,6 @@ int parseCoverageSummary(const std::string &Json, CoverageSummary &Out,
 }
 
 //===-- Summary table -----------------------------------------------------===//
-
-/// Length of the directory prefix (with its '/') shared by all \p Names.
-static size_t commonDirPrefix(const std::vector<FileSummary> &Files) {
-  if (Files.empty())
-    return 0;
-  std::string Prefix = Files[0].Filename;
-  size_t Slash = Prefix.rfind('/');
-  Prefix = Slash == std::string::npos ? "" : Prefix.substr(0, Slash + 1);
-  for (const FileSummary &F : Files) {
-    while (!Prefix.empty() && F.Filename.compare(0, Prefix.size(), Prefix)) {
-      Prefix.pop_back(); // drop the '/', then back to the previous one
-      size_t S = Prefix.rfind('/');
-      Prefix = S == std::string::npos ? "" : Prefix.substr(0, S + 1);
-    }
-  }
-  return Prefix.size();
-}
 
 /// Columns on a terminal: UTF-8 continuation bytes take none.
 static size_t displayWidth(const std::string &S) {
@@ -127,10 +113,13 @@ static std::string pad(const std::string &S, size_t Width, bool Right) {
 }
 
 std::string formatSummaryTable(const CoverageSummary &S) {
-  static const char *Header[NumMetrics] = {"Functions", "Lines", "Regions",
-                                           "Branches"};
+  static const char *Header[NumShownMetrics] = {"Functions", "Lines", "Regions",
+                                                "Branches"};
   const size_t PctWidth = 7; // "100.00%"
-  size_t Cut = commonDirPrefix(S.Files);
+  std::vector<std::string> Names;
+  for (const FileSummary &F : S.Files)
+    Names.push_back(F.Filename);
+  size_t Cut = commonDirPrefix(Names);
   std::vector<const FileSummary *> Rows;
   for (const FileSummary &F : S.Files)
     Rows.push_back(&F);
@@ -152,26 +141,26 @@ std::string formatSummaryTable(const CoverageSummary &S) {
   // Each metric is two right-aligned columns, covered/count and percent,
   // under one header.
   size_t NameWidth = displayWidth("Filename");
-  size_t FracWidth[NumMetrics];
-  for (unsigned M = 0; M < NumMetrics; ++M)
+  size_t FracWidth[NumShownMetrics];
+  for (unsigned M = 0; M < NumShownMetrics; ++M)
     FracWidth[M] = 0;
   for (const FileSummary *F : Rows) {
     NameWidth = std::max(NameWidth, displayWidth(Name(F)));
-    for (unsigned M = 0; M < NumMetrics; ++M)
+    for (unsigned M = 0; M < NumShownMetrics; ++M)
       FracWidth[M] = std::max(FracWidth[M], Frac(F->Counts[M]).size());
   }
-  for (unsigned M = 0; M < NumMetrics; ++M)
+  for (unsigned M = 0; M < NumShownMetrics; ++M)
     FracWidth[M] = std::max(FracWidth[M],
                             std::strlen(Header[M]) -
                                 std::min(std::strlen(Header[M]), PctWidth + 1));
 
   std::string Out = pad("Filename", NameWidth, /*Right=*/false);
-  for (unsigned M = 0; M < NumMetrics; ++M)
+  for (unsigned M = 0; M < NumShownMetrics; ++M)
     Out += "  " + pad(Header[M], FracWidth[M] + 1 + PctWidth, /*Right=*/true);
   Out += "\n";
   for (const FileSummary *F : Rows) {
     std::string Line = pad(Name(F), NameWidth, /*Right=*/false);
-    for (unsigned M = 0; M < NumMetrics; ++M)
+    for (unsigned M = 0; M < NumShownMetrics; ++M)
       Line += "  " + pad(Frac(F->Counts[M]), FracWidth[M], true) + " " +
               pad(Pct(F->Counts[M]), PctWidth, true);
     Out += Line + "\n";
@@ -203,6 +192,42 @@ bool parseFailUnder(const std::string &Arg, FailUnder &F) {
     return false;
   F.Percent = P;
   return true;
+}
+
+bool parseFailUnders(const std::string &Arg, std::vector<FailUnder> &List) {
+  std::vector<FailUnder> Parsed;
+  size_t Start = 0;
+  while (true) {
+    size_t Comma = Arg.find(',', Start);
+    FailUnder F;
+    if (!parseFailUnder(Arg.substr(Start, Comma - Start), F))
+      return false;
+    Parsed.push_back(F);
+    if (Comma == std::string::npos)
+      break;
+    Start = Comma + 1;
+  }
+  List.insert(List.end(), Parsed.begin(), Parsed.end());
+  return true;
+}
+
+std::vector<std::string>
+failUnderShortfalls(const CoverageSummary &S,
+                    const std::vector<FailUnder> &List) {
+  std::vector<std::string> Out;
+  for (const FailUnder &F : List) {
+    if (F.passes(S))
+      continue;
+    const CoverageCount &C = S.Totals.Counts[F.Which];
+    char Buf[256];
+    std::snprintf(Buf, sizeof(Buf),
+                  "%s coverage %.2f%% (%" PRIu64 "/%" PRIu64
+                  ") is below --fail-under=%s:%g",
+                  MetricNoun[F.Which], C.percent(), C.Covered, C.Count,
+                  MetricName[F.Which], F.Percent);
+    Out.push_back(Buf);
+  }
+  return Out;
 }
 
 } // namespace bpfcov

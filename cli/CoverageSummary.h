@@ -3,9 +3,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The summary `bpfcov out` prints: per file and in total, covered/count of
-// functions, lines, regions and branches. Read from `llvm-cov export
-// -summary-only` JSON, printed as a table, and checked against
-// --fail-under thresholds. Pure: no I/O.
+// functions, lines, regions and branches (and MC/DC, from LLVM 19's
+// llvm-cov, for --fail-under). Read from `llvm-cov export -summary-only`
+// JSON, printed as a table, and checked against --fail-under thresholds.
+// Pure: no I/O.
 //
 // USAGE:
 //   CoverageSummary S;
@@ -26,11 +27,18 @@ enum Metric : unsigned {
   M_Lines,
   M_Regions,
   M_Branches,
+  M_MCDC,
   NumMetrics
 };
-/// "functions", "lines", "regions", "branches" (llvm-cov's JSON keys).
-inline constexpr const char *MetricName[NumMetrics] = {"functions", "lines",
-                                                       "regions", "branches"};
+/// The metrics of the table and of out's -j value (MC/DC is only checked).
+constexpr unsigned NumShownMetrics = M_MCDC;
+/// "functions", "lines", "regions", "branches", "mcdc" (llvm-cov's JSON
+/// keys, and --fail-under's METRIC).
+inline constexpr const char *MetricName[NumMetrics] = {
+    "functions", "lines", "regions", "branches", "mcdc"};
+/// "function", ... as in "line coverage 87.50% (14/16) is below ...".
+inline constexpr const char *MetricNoun[NumMetrics] = {
+    "function", "line", "region", "branch", "MC/DC"};
 
 /// covered/count of one metric.
 struct CoverageCount {
@@ -52,11 +60,12 @@ struct FileSummary {
 struct CoverageSummary {
   std::vector<FileSummary> Files;
   FileSummary Totals; ///< Filename "TOTAL"
+  bool HasMCDC = false; ///< the totals have "mcdc" (llvm-cov 19 and later)
 };
 
 /// Reads `llvm-cov export -format=text -summary-only` output: data[0].files[]
 /// {filename, summary{functions,lines,regions,branches{count,covered}}} and
-/// data[0].totals. A missing metric (e.g. branches before LLVM 12) is 0/0.
+/// data[0].totals. A missing metric (e.g. mcdc before LLVM 19) is 0/0.
 /// Returns 0, or -EINVAL with \p Err describing what is malformed.
 int parseCoverageSummary(const std::string &Json, CoverageSummary &Out,
                          std::string &Err);
@@ -77,8 +86,20 @@ struct FailUnder {
 };
 
 /// Parses "PCT" (regions) or "METRIC:PCT" with METRIC one of MetricName
-/// and 0 <= PCT <= 100. Returns false when malformed.
+/// and 0 <= PCT <= 100 (a final '%' allowed). Returns false when malformed.
 bool parseFailUnder(const std::string &Arg, FailUnder &F);
+
+/// Parses one --fail-under value: thresholds separated by commas
+/// ("lines:80,branches:60"), each as parseFailUnder() reads it, appended
+/// to \p List. Returns false (and appends nothing) when any is malformed.
+bool parseFailUnders(const std::string &Arg, std::vector<FailUnder> &List);
+
+/// One message for each threshold of \p List that \p S misses, in order:
+/// "line coverage 87.50% (14/16) is below --fail-under=lines:90". Empty
+/// when every one is met.
+std::vector<std::string>
+failUnderShortfalls(const CoverageSummary &S,
+                    const std::vector<FailUnder> &List);
 
 } // namespace bpfcov
 

@@ -127,23 +127,52 @@ int findLLVMTools(const ToolSearch &S, uint64_t RawVersion, LLVMToolPair &Out,
 
 //===-- argv builders -----------------------------------------------------===//
 
-const char *formatName(ReportFormat F) {
-  switch (F) {
-  case ReportFormat::Html:
-    return "html";
-  case ReportFormat::Json:
-    return "json";
-  case ReportFormat::Lcov:
-    return "lcov";
-  }
-  return "?";
+namespace {
+/// The one table of report formats: name (-f), default file suffix, and
+/// whether XmlReports makes it from the LCOV export.
+struct FormatInfo {
+  ReportFormat Format;
+  const char *Name;
+  const char *Suffix;
+  bool FromLcov;
+};
+constexpr FormatInfo Formats[] = {
+    {ReportFormat::Html, "html", "-report", false},
+    {ReportFormat::Json, "json", ".json", false},
+    {ReportFormat::Lcov, "lcov", ".lcov", false},
+    {ReportFormat::Cobertura, "cobertura", ".cobertura.xml", true},
+    {ReportFormat::Sonarqube, "sonarqube", ".sonarqube.xml", true},
+};
+
+const FormatInfo &formatInfo(ReportFormat F) {
+  for (const FormatInfo &I : Formats)
+    if (I.Format == F)
+      return I;
+  return Formats[0];
+}
+} // namespace
+
+const char *formatName(ReportFormat F) { return formatInfo(F).Name; }
+
+const char *formatSuffix(ReportFormat F) { return formatInfo(F).Suffix; }
+
+bool isXmlFormat(ReportFormat F) { return formatInfo(F).FromLcov; }
+
+std::string formatChoices() {
+  std::string Out;
+  const size_t N = sizeof(Formats) / sizeof(Formats[0]);
+  for (size_t I = 0; I < N; ++I)
+    Out += std::string(I == 0       ? ""
+                       : I + 1 == N ? " or "
+                                    : ", ") +
+           Formats[I].Name;
+  return Out;
 }
 
 bool parseReportFormat(const std::string &S, ReportFormat &F) {
-  for (ReportFormat C :
-       {ReportFormat::Html, ReportFormat::Json, ReportFormat::Lcov})
-    if (S == formatName(C)) {
-      F = C;
+  for (const FormatInfo &I : Formats)
+    if (S == I.Name) {
+      F = I.Format;
       return true;
     }
   return false;
@@ -234,7 +263,7 @@ std::vector<std::string> exportArgv(const std::string &Cov, ReportFormat F,
                                     const std::vector<std::string> &Objects,
                                     bool SummaryOnly) {
   std::vector<std::string> Argv = {
-      Cov, "export", F == ReportFormat::Lcov ? "-format=lcov" : "-format=text"};
+      Cov, "export", F == ReportFormat::Json ? "-format=text" : "-format=lcov"};
   if (SummaryOnly)
     Argv.push_back("-summary-only");
   Argv.push_back("-instr-profile=" + Profile);

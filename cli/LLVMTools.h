@@ -64,9 +64,17 @@ int findLLVMTools(const ToolSearch &S, uint64_t RawVersion, LLVMToolPair &Out,
 
 //===-- argv builders (pure) ----------------------------------------------===//
 
-enum class ReportFormat { Html, Json, Lcov };
-/// "html", "json", "lcov".
+enum class ReportFormat { Html, Json, Lcov, Cobertura, Sonarqube };
+/// "html", "json", "lcov", "cobertura", "sonarqube".
 const char *formatName(ReportFormat F);
+/// The default report file's suffix: ".json", ".lcov", ".cobertura.xml",
+/// ".sonarqube.xml" ("-report" for the html directory).
+const char *formatSuffix(ReportFormat F);
+/// True for the formats XmlReports makes from the LCOV export.
+bool isXmlFormat(ReportFormat F);
+/// Every format name, for messages: "html, json, lcov, cobertura or
+/// sonarqube".
+std::string formatChoices();
 /// Parses a format name. Returns false when \p S is none of them.
 bool parseReportFormat(const std::string &S, ReportFormat &F);
 
@@ -96,7 +104,8 @@ bool covHasBinaryCounters(const std::string &Cov);
 std::string binaryLcovCounts(const std::string &Lcov);
 
 /// `llvm-cov export -format=text|lcov [-summary-only] -instr-profile=P OBJ
-///  [-object OBJ2...]` (Json -> text). The export goes to stdout.
+///  [-object OBJ2...]` (Json -> text; Lcov and the XML formats -> lcov).
+/// The export goes to stdout.
 std::vector<std::string> exportArgv(const std::string &Cov, ReportFormat F,
                                     const std::string &Profile,
                                     const std::vector<std::string> &Objects,

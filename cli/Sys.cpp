@@ -106,6 +106,22 @@ std::string baseName(const std::string &Path) {
   return Slash == std::string::npos ? Path : Path.substr(Slash + 1);
 }
 
+size_t commonDirPrefix(const std::vector<std::string> &Paths) {
+  if (Paths.empty())
+    return 0;
+  std::string Prefix = Paths[0];
+  size_t Slash = Prefix.rfind('/');
+  Prefix = Slash == std::string::npos ? "" : Prefix.substr(0, Slash + 1);
+  for (const std::string &P : Paths) {
+    while (!Prefix.empty() && P.compare(0, Prefix.size(), Prefix)) {
+      Prefix.pop_back(); // drop the '/', then back to the previous one
+      size_t S = Prefix.rfind('/');
+      Prefix = S == std::string::npos ? "" : Prefix.substr(0, S + 1);
+    }
+  }
+  return Prefix.size();
+}
+
 std::string siblingPath(const std::string &Path, const std::string &Name) {
   size_t Slash = Path.rfind('/');
   return Slash == std::string::npos ? Name : Path.substr(0, Slash + 1) + Name;

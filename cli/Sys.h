@@ -73,6 +73,9 @@ std::string siblingPath(const std::string &Path, const std::string &Name);
 /// \p S without the suffix \p Ext; \p S itself when it does not end so (or
 /// is nothing else).
 std::string stripSuffix(const std::string &S, const std::string &Ext);
+/// Length of the directory prefix (with its '/') that all \p Paths share:
+/// {"/s/a.c", "/s/b/c.h"} -> 3 ("/s/"); 0 when none (or no paths).
+size_t commonDirPrefix(const std::vector<std::string> &Paths);
 
 //===-- Programs ----------------------------------------------------------===//
 

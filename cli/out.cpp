@@ -4,7 +4,8 @@
 //
 // Merges raw profiles with the llvm-profdata that reads their version, then
 // has the llvm-cov of the same LLVM write an HTML directory, a JSON export or
-// an LCOV tracefile, and prints a per-file summary. The report appears only
+// an LCOV tracefile (which XmlReports turns into Cobertura or SonarQube
+// XML), and prints a per-file summary. The report appears only
 // when complete (written beside its target, then renamed). Option parsing,
 // validation and file handling live here; LLVMTools.cpp knows the tools.
 //
@@ -20,6 +21,7 @@
 #include "ProfileInputs.h"
 #include "SafeFs.h"
 #include "Sys.h"
+#include "XmlReports.h"
 
 #include <argp.h>
 #include <cerrno>
@@ -28,6 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
 #include <set>
@@ -53,15 +56,13 @@ constexpr char ReportMarkerText[] =
     "with this -o replaces it whole.\n";
 /// Exit status when coverage is below a --fail-under threshold.
 constexpr int ExitFailUnder = 2;
-/// "region coverage ...".
-const char *const MetricNoun[NumMetrics] = {"function", "line", "region",
-                                            "branch"};
 
 const char OutUsage[] =
     "Usage: %s [-f FORMAT] [-o PATH] [--object=OBJ]... [--llvm-bin=DIR]\n"
-    "                  [--fail-under=[METRIC:]PCT]... PROFRAW [PROFRAW...]\n"
-    "       FORMAT := { html | json | lcov }\n"
-    "       METRIC := { regions | lines | branches | functions }\n";
+    "                  [--fail-under=[METRIC:]PCT[,...]]... PROFRAW "
+    "[PROFRAW...]\n"
+    "       FORMAT := { html | json | lcov | cobertura | sonarqube }\n"
+    "       METRIC := { regions | lines | branches | functions | mcdc }\n";
 
 /// The help text around the raw versions (ProfRaw's table).
 const char OutDocHead[] =
@@ -79,8 +80,11 @@ const char OutDocHead[] =
     "marked by .bpfcov-report, or an empty directory is replaced, any other "
     "directory refused), json: ./<stem>.json (llvm-cov export -format=text), "
     "lcov: "
-    "./<stem>.lcov (llvm-cov export -format=lcov). '-o -' writes json or lcov "
-    "to stdout and the summary to stderr.\n"
+    "./<stem>.lcov (llvm-cov export -format=lcov), cobertura: "
+    "./<stem>.cobertura.xml (Cobertura XML, coverage-04.dtd), sonarqube: "
+    "./<stem>.sonarqube.xml (SonarQube generic coverage); the XML formats "
+    "have the lines and branches of the lcov export. '-o -' writes any but "
+    "html to stdout and the summary to stderr.\n"
     "\n"
     "Tools: llvm-profdata and llvm-cov of an LLVM that reads the profiles' "
     "raw version (";
@@ -90,7 +94,8 @@ const char OutDocTail[] =
     "then on PATH (llvm-profdata-N, llvm-profdata).\n"
     "\n"
     "Exit status: 0, 1 on error, 2 when a covered/total percentage is below "
-    "its --fail-under threshold (a metric with nothing to cover passes).";
+    "its --fail-under threshold (each one short is named; a metric with "
+    "nothing to cover passes; mcdc needs llvm-cov 19 or later).";
 
 enum OutKey : int {
   KeyObject = 0x100,
@@ -99,17 +104,17 @@ enum OutKey : int {
 };
 
 const argp_option OutOptions[] = {
-    {"format", 'f', "FORMAT", 0, "Report format: html (default), json, lcov",
-     0},
+    {"format", 'f', "FORMAT", 0,
+     "Report format: html (default), json, lcov, cobertura, sonarqube", 0},
     {"output", 'o', "PATH", 0,
-     "Report directory (html) or file (json, lcov); '-' for stdout", 0},
+     "Report directory (html) or file (the others); '-' for stdout", 0},
     {"object", KeyObject, "OBJ", 0,
      "Object with the coverage mapping (repeatable; replaces the default)", 0},
     {"llvm-bin", KeyLLVMBin, "DIR", 0,
      "Use llvm-profdata and llvm-cov from DIR", 0},
-    {"fail-under", KeyFailUnder, "[METRIC:]PCT", 0,
-     "Exit 2 when METRIC coverage (default: regions) is below PCT percent "
-     "(repeatable)",
+    {"fail-under", KeyFailUnder, "[METRIC:]PCT[,...]", 0,
+     "Exit 2 when METRIC coverage (default: regions) is below PCT percent; "
+     "several METRIC:PCT separated by commas, or repeated",
      0},
     ARGS_HELP_OPTIONS("Show this help", "Show the usage line"),
     {nullptr, 0, nullptr, 0, nullptr, 0},
@@ -129,8 +134,8 @@ error_t parseOut(int Key, char *Arg, argp_state *State) {
   switch (Key) {
   case 'f':
     if (!parseReportFormat(Arg, O->Format)) {
-      return argsError(State, "unknown format '%s': use html, json or lcov",
-                       Arg);
+      return argsError(State, "unknown format '%s': use %s", Arg,
+                       formatChoices().c_str());
     }
     break;
   case 'o':
@@ -146,15 +151,14 @@ error_t parseOut(int Key, char *Arg, argp_state *State) {
     O->LLVMBin = Arg;
     break;
   case KeyFailUnder: {
-    FailUnder F;
-    if (!parseFailUnder(Arg, F)) {
+    if (!parseFailUnders(Arg, O->FailUnders)) {
       return argsError(State,
-                       "invalid --fail-under '%s': use PCT or METRIC:PCT with "
-                       "METRIC one of regions, lines, branches, functions and "
-                       "PCT in 0..100",
+                       "invalid --fail-under '%s': use PCT or METRIC:PCT, "
+                       "several separated by commas, with METRIC one of "
+                       "regions, lines, branches, functions, mcdc and PCT in "
+                       "0..100",
                        Arg);
     }
-    O->FailUnders.push_back(F);
     break;
   }
   case ARGP_KEY_ARG:
@@ -246,7 +250,7 @@ void jsonCount(JsonWriter &W, const CoverageCount &C) {
 }
 
 void jsonMetrics(JsonWriter &W, const FileSummary &F) {
-  for (unsigned M = 0; M < NumMetrics; ++M) {
+  for (unsigned M = 0; M < NumShownMetrics; ++M) {
     W.key(MetricName[M]);
     jsonCount(W, F.Counts[M]);
   }
@@ -347,14 +351,51 @@ void printResultPlain(const OutResult &R) {
           R.O.Format == ReportFormat::Html
               ? joinPath(R.O.Output, "index.html").c_str()
               : R.O.Output.c_str());
-  for (const FailUnder &F : R.O.FailUnders) {
-    const CoverageCount &C = R.Summary.Totals.Counts[F.Which];
-    if (!F.passes(R.Summary))
-      pErr("%s coverage %.2f%% (%" PRIu64 "/%" PRIu64
-           ") is below --fail-under=%s:%g",
-           MetricNoun[F.Which], C.percent(), C.Covered, C.Count,
-           MetricName[F.Which], F.Percent);
+  for (const std::string &Short :
+       failUnderShortfalls(R.Summary, R.O.FailUnders))
+    pErr("%s", Short.c_str());
+}
+
+/// The seconds of a Cobertura timestamp: $SOURCE_DATE_EPOCH when set (for
+/// reproducible reports), else now. Returns false (after printing the
+/// error) when $SOURCE_DATE_EPOCH is not a number of seconds.
+bool reportTimestamp(uint64_t &Seconds) {
+  const char *Env = std::getenv("SOURCE_DATE_EPOCH");
+  if (!Env) {
+    Seconds = static_cast<uint64_t>(std::time(nullptr));
+    return true;
   }
+  char *End = nullptr;
+  errno = 0;
+  unsigned long long V = std::strtoull(Env, &End, 10);
+  if (!*Env || *End || errno || *Env == '-') {
+    pErr("SOURCE_DATE_EPOCH '%s' is not a number of seconds: unset it or "
+         "give one",
+         Env);
+    return false;
+  }
+  Seconds = V;
+  return true;
+}
+
+/// \p Lcov (llvm-cov's export) as the XML format \p F in \p Xml. Returns 0,
+/// or 1 after printing the error.
+int xmlFromLcov(ReportFormat F, const std::string &Lcov, std::string &Xml) {
+  LcovReport L;
+  std::string Err;
+  if (parseLcov(Lcov, L, Err)) {
+    pErr("cannot read llvm-cov's lcov export: %s", Err.c_str());
+    return 1;
+  }
+  if (F == ReportFormat::Sonarqube) {
+    Xml = sonarqubeXml(L);
+    return 0;
+  }
+  uint64_t Timestamp = 0;
+  if (!reportTimestamp(Timestamp))
+    return 1;
+  Xml = coberturaXml(L, Timestamp);
+  return 0;
 }
 
 /// Everything after option parsing. Returns the exit status; temporaries
@@ -367,7 +408,8 @@ int runOut(OutArgs &O) {
   }
   bool ToStdout = O.Output == "-";
   if (ToStdout && O.Format == ReportFormat::Html) {
-    pErr("-o - is for json and lcov: an html report is a directory");
+    pErr("-o - is for json, lcov, cobertura and sonarqube: an html report "
+         "is a directory");
     return 1;
   }
   if (ToStdout && Globals.Json) {
@@ -377,9 +419,7 @@ int runOut(OutArgs &O) {
   }
   if (O.Output.empty()) {
     std::string Stem = profileStem(O.ProfRaws[0]);
-    O.Output = O.Format == ReportFormat::Html
-                   ? Stem + "-report"
-                   : Stem + "." + formatName(O.Format);
+    O.Output = Stem + formatSuffix(O.Format);
   }
   // Keep "dir/" and "dir" the same target.
   while (O.Output.size() > 1 && O.Output.back() == '/')
@@ -473,15 +513,25 @@ int runOut(OutArgs &O) {
                         Report.Path, R)) {
     return 1;
   }
-  // Bool counters: LCOV says hit (1) or not (0), never a sum of regions.
-  if (ByteCoverage && O.Format == ReportFormat::Lcov) {
+  // Bool counters: LCOV says hit (1) or not (0), never a sum of regions;
+  // the XML formats are that LCOV, converted.
+  bool IsXml = isXmlFormat(O.Format);
+  if ((ByteCoverage && O.Format == ReportFormat::Lcov) || IsXml) {
     std::string Lcov;
     int E = readFile(Report.Path, Lcov);
-    if (!E)
-      E = rewriteOwnFile(Report.Path, binaryLcovCounts(Lcov));
     if (E) {
-      pErr("cannot rewrite the lcov report '%s': %s", Report.Path.c_str(),
+      pErr("cannot read the lcov export '%s': %s", Report.Path.c_str(),
            std::strerror(-E));
+      return 1;
+    }
+    if (ByteCoverage)
+      Lcov = binaryLcovCounts(Lcov);
+    std::string Bytes = Lcov;
+    if (IsXml && xmlFromLcov(O.Format, Lcov, Bytes))
+      return 1;
+    if ((E = rewriteOwnFile(Report.Path, Bytes))) {
+      pErr("cannot rewrite the %s report '%s': %s", formatName(O.Format),
+           Report.Path.c_str(), std::strerror(-E));
       return 1;
     }
   }
@@ -497,6 +547,14 @@ int runOut(OutArgs &O) {
     return 1;
   }
 
+  for (const FailUnder &F : O.FailUnders)
+    if (F.Which == M_MCDC && !Summary.HasMCDC) {
+      pErr("--fail-under=mcdc: llvm-cov %u reports no MC/DC coverage (LLVM "
+           "19 and later do, for objects built with -fcoverage-mcdc): drop "
+           "the mcdc threshold",
+           Tools.Major);
+      return 1;
+    }
   warnUnprofiledObjects(Profiles, Objects);
   const CoverageCount &Funcs = Summary.Totals.Counts[M_Functions];
   if (Funcs.Count > 0 && Funcs.Covered == 0)

@@ -10,7 +10,7 @@ set -euo pipefail
 
 bpfcov_packages() {
   local pkgs="cmake make g++ pkg-config python3 libbpf-dev libelf-dev zlib1g-dev nettle-dev
-    bpftool lcov libgtest-dev iproute2 qemu-system-x86 busybox-static kmod
+    bpftool lcov libxml2-utils libgtest-dev iproute2 qemu-system-x86 busybox-static kmod
     golang-go golang-github-cilium-ebpf-dev"
   local v
   for v in "$@"; do

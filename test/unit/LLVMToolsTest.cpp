@@ -286,7 +286,18 @@ TEST(LLVMToolsArgv, Formats) {
   EXPECT_FALSE(parseReportFormat("HTML", F));
   EXPECT_FALSE(parseReportFormat("text", F));
   EXPECT_FALSE(parseReportFormat("", F));
+  EXPECT_FALSE(parseReportFormat("xml", F));
+  EXPECT_TRUE(parseReportFormat("cobertura", F));
+  EXPECT_EQ(F, ReportFormat::Cobertura);
+  EXPECT_TRUE(parseReportFormat("sonarqube", F));
+  EXPECT_EQ(F, ReportFormat::Sonarqube);
   EXPECT_STREQ(formatName(ReportFormat::Lcov), "lcov");
+  EXPECT_STREQ(formatSuffix(ReportFormat::Html), "-report");
+  EXPECT_STREQ(formatSuffix(ReportFormat::Cobertura), ".cobertura.xml");
+  EXPECT_STREQ(formatSuffix(ReportFormat::Sonarqube), ".sonarqube.xml");
+  EXPECT_TRUE(isXmlFormat(ReportFormat::Sonarqube));
+  EXPECT_EQ(formatChoices(), "html, json, lcov, cobertura or sonarqube");
+  EXPECT_FALSE(isXmlFormat(ReportFormat::Lcov));
 }
 
 TEST(LLVMToolsArgv, Merge) {
@@ -519,9 +530,85 @@ TEST(LLVMToolsSummary, FailUnder) {
   EXPECT_DOUBLE_EQ(F.Percent, 100);
   ASSERT_TRUE(parseFailUnder("functions:0", F));
   EXPECT_EQ(F.Which, M_Functions);
-  for (const char *Bad : {"", "x", "101", "-1", "regions:", "region:50",
-                          "lines:5x", ":50", "1e2", "50:lines", "nan"})
+  ASSERT_TRUE(parseFailUnder("mcdc:50", F));
+  EXPECT_EQ(F.Which, M_MCDC);
+  for (const char *Bad :
+       {"", "x", "101", "-1", "regions:", "region:50", "lines:5x", ":50", "1e2",
+        "50:lines", "nan", "lines:80,branches:60", "MCDC:1"})
     EXPECT_FALSE(parseFailUnder(Bad, F)) << Bad;
+}
+
+TEST(LLVMToolsSummary, FailUnderLists) {
+  std::vector<FailUnder> L;
+  ASSERT_TRUE(parseFailUnders("lines:80,branches:60", L));
+  ASSERT_TRUE(parseFailUnders("70", L));
+  ASSERT_TRUE(parseFailUnders("functions:1,regions:2,mcdc:3%", L));
+  ASSERT_EQ(L.size(), 6u);
+  const Metric Want[] = {M_Lines,     M_Branches, M_Regions,
+                         M_Functions, M_Regions,  M_MCDC};
+  const double Pct[] = {80, 60, 70, 1, 2, 3};
+  for (size_t I = 0; I < L.size(); ++I) {
+    EXPECT_EQ(L[I].Which, Want[I]) << I;
+    EXPECT_DOUBLE_EQ(L[I].Percent, Pct[I]) << I;
+  }
+  // All or nothing: a bad item appends none of the good ones.
+  for (const char *Bad : {"lines:80,", ",lines:80", "lines:80,,branches:1",
+                          "lines:80,branches:101", "lines:80;branches:60"})
+    EXPECT_FALSE(parseFailUnders(Bad, L)) << Bad;
+  EXPECT_EQ(L.size(), 6u);
+}
+
+TEST(LLVMToolsSummary, FailUnderShortfallsNameEachMetric) {
+  CoverageSummary S;
+  // functions 2/3, lines 14/16, regions 14/16, branches 9/10, mcdc 1/4.
+  S.Totals = {"TOTAL", {{2, 3}, {14, 16}, {14, 16}, {9, 10}, {1, 4}}};
+  std::vector<FailUnder> L;
+  ASSERT_TRUE(parseFailUnders(
+      "functions:66,lines:87.5,regions:87.5,branches:90,mcdc:25", L));
+  EXPECT_TRUE(failUnderShortfalls(S, L).empty());
+  // Each metric short alone, then all at once in the order given.
+  const char *Alone[][2] = {
+      {"functions:67",
+       "function coverage 66.67% (2/3) is below --fail-under=functions:67"},
+      {"lines:87.6",
+       "line coverage 87.50% (14/16) is below --fail-under=lines:87.6"},
+      {"87.51",
+       "region coverage 87.50% (14/16) is below --fail-under=regions:87.51"},
+      {"branches:90.5",
+       "branch coverage 90.00% (9/10) is below --fail-under=branches:90.5"},
+      {"mcdc:26", "MC/DC coverage 25.00% (1/4) is below --fail-under=mcdc:26"},
+  };
+  std::vector<std::string> All;
+  std::vector<FailUnder> Every = L;
+  for (const auto &[Arg, Msg] : Alone) {
+    std::vector<FailUnder> One = L;
+    ASSERT_TRUE(parseFailUnders(Arg, One));
+    ASSERT_TRUE(parseFailUnders(Arg, Every));
+    EXPECT_EQ(failUnderShortfalls(S, One), std::vector<std::string>{Msg});
+    All.push_back(Msg);
+  }
+  EXPECT_EQ(failUnderShortfalls(S, Every), All);
+}
+
+TEST(LLVMToolsSummary, McdcOnlyFromLLVM19) {
+  CoverageSummary S;
+  std::string Err;
+  ASSERT_EQ(parseCoverageSummary(
+                R"({"data":[{"files":[],"totals":{"lines":{"count":2,)"
+                R"("covered":1}}}]})",
+                S, Err),
+            0)
+      << Err;
+  EXPECT_FALSE(S.HasMCDC);
+  ASSERT_EQ(parseCoverageSummary(
+                R"({"data":[{"files":[],"totals":{"mcdc":{"count":4,)"
+                R"("covered":3,"notcovered":1,"percent":75}}}]})",
+                S, Err),
+            0)
+      << Err;
+  EXPECT_TRUE(S.HasMCDC);
+  EXPECT_EQ(S.Totals.Counts[M_MCDC].Covered, 3u);
+  EXPECT_EQ(S.Totals.Counts[M_MCDC].Count, 4u);
 }
 
 } // namespace
