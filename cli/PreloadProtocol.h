@@ -36,9 +36,11 @@
 #define BPFCOV_REPORTED_CMDS BPF_MAP_CREATE, BPF_MAP_FREEZE, BPF_PROG_LOAD
 
 /* A light skeleton's loader program (BPF_PROG_TYPE_SYSCALL) creates the
- * object's maps inside the kernel, run by BPF_PROG_TEST_RUN: both modes
- * watch that command too, and report it only for a syscall program (the
- * maps its run made are then in the caller's fd table). */
+ * object's maps inside the kernel, run by BPF_PROG_TEST_RUN. Both modes
+ * report that run, and only that one: after a syscall program's
+ * BPF_PROG_LOAD, the next run of it (preload), or the thread's next
+ * BPF_PROG_TEST_RUN (ptrace, which then steps that thread alone). The maps
+ * its run made are then in the caller's fd table. */
 #define BPFCOV_LOADER_RUN_CMD BPF_PROG_TEST_RUN
 
 /* bpfcov's effective uid: the library reports only to a socket that a

@@ -94,8 +94,7 @@ constexpr uint8_t SyscallInfoSeccomp = 3;
 namespace {
 
 /// bpf() commands that stop APP. Each stop costs context switches.
-constexpr uint32_t StoppingCmds[] = {BPFCOV_REPORTED_CMDS,
-                                     BPFCOV_LOADER_RUN_CMD};
+constexpr uint32_t StoppingCmds[] = {BPFCOV_REPORTED_CMDS};
 
 /// Installs \p Filter in the calling task. Returns 0 or -errno.
 int installSeccompFilter(std::vector<sock_filter> &Filter) {
@@ -136,18 +135,18 @@ pid_t processOf(pid_t Tid) {
   return Tgid;
 }
 
-/// Whether BPF_PROG_TEST_RUN with attr \p Attr (\p Size bytes, in task
-/// \p Tid) runs a syscall program: a light skeleton's loader.
-bool runsLoaderProgram(pid_t Tid, uint64_t Attr, uint64_t Size) {
-  constexpr size_t Off = offsetof(bpf_attr, test.prog_fd);
-  uint32_t ProgFd;
-  if (Size < Off + sizeof(ProgFd))
+/// Whether BPF_PROG_LOAD with attr \p Attr (\p Size bytes, in task \p Tid)
+/// loads a syscall program: a light skeleton's loader, whose run will make
+/// the object's maps inside the kernel.
+bool loadsLoaderProgram(pid_t Tid, uint64_t Attr, uint64_t Size) {
+  constexpr size_t Off = offsetof(bpf_attr, prog_type);
+  uint32_t Type;
+  if (Size < Off + sizeof(Type))
     return false;
-  iovec Local = {&ProgFd, sizeof(ProgFd)};
-  iovec Remote = {reinterpret_cast<void *>(Attr + Off), sizeof(ProgFd)};
-  if (process_vm_readv(Tid, &Local, 1, &Remote, 1, 0) != sizeof(ProgFd))
-    return false;
-  return fdInfoNumber(Tid, ProgFd, "prog_type") == BPF_PROG_TYPE_SYSCALL;
+  iovec Local = {&Type, sizeof(Type)};
+  iovec Remote = {reinterpret_cast<void *>(Attr + Off), sizeof(Type)};
+  return process_vm_readv(Tid, &Local, 1, &Remote, 1, 0) == sizeof(Type) &&
+         Type == BPF_PROG_TYPE_SYSCALL;
 }
 
 } // namespace
@@ -219,8 +218,10 @@ int PtraceTracer::start(char **Argv) {
 }
 
 void PtraceTracer::resume(pid_t Tid, const Tracee &T, int Sig) {
-  // A tracee inside bpf() must stop again at the syscall exit.
-  ptrace(T.InBpf ? PTRACE_SYSCALL : PTRACE_CONT, Tid, nullptr,
+  // A tracee inside bpf() must stop again at the syscall exit; one that
+  // loaded a loader program, at every syscall until that program ran.
+  ptrace(T.InBpf || T.AwaitLoaderRun ? PTRACE_SYSCALL : PTRACE_CONT, Tid,
+         nullptr,
          reinterpret_cast<void *>(static_cast<long>(Sig)));
   // ESRCH: it died meanwhile; waitpid reports that.
 }
@@ -251,24 +252,35 @@ void PtraceTracer::onSeccompStop(pid_t Tid, Tracee &T) {
   // `int cmd`: the kernel (and the filter) only look at the low 32 bits.
   T.Cmd = static_cast<uint32_t>(Info.Seccomp.Args[0]);
   Sink.onBpfEntry(Tid, static_cast<uint32_t>(T.Cmd));
-  // The results that matter: a new map's fd, a frozen (final) map, the maps
-  // a light skeleton's loader program made; under -v every result is
-  // printed.
-  T.InBpf = T.Cmd == BPF_MAP_CREATE || T.Cmd == BPF_MAP_FREEZE ||
-            traceAllBpf() ||
-            (T.Cmd == BPFCOV_LOADER_RUN_CMD &&
-             runsLoaderProgram(Tid, Info.Seccomp.Args[1], Info.Seccomp.Args[2]));
+  // The results that matter: a new map's fd, a frozen (final) map; under -v
+  // every result is printed.
+  T.InBpf = T.Cmd == BPF_MAP_CREATE || T.Cmd == BPF_MAP_FREEZE || traceAllBpf();
+  // A light skeleton's loader program: the filter does not stop
+  // BPF_PROG_TEST_RUN (test harnesses make millions), so this thread alone
+  // is stepped from syscall to syscall until it runs one.
+  if (T.Cmd == BPF_PROG_LOAD &&
+      loadsLoaderProgram(Tid, Info.Seccomp.Args[1], Info.Seccomp.Args[2]))
+    T.AwaitLoaderRun = true;
 }
 
 void PtraceTracer::onSyscallStop(pid_t Tid, Tracee &T) {
   SyscallInfo Info;
   bool Known = getSyscallInfo(Tid, Info);
   // Not after a seccomp stop (Linux 4.8+), but should a syscall-entry stop
-  // come first, the exit is still to come.
-  if (Known && Info.Op == SyscallInfoEntry)
+  // come first, the exit is still to come. A thread stepped for its loader
+  // program's run: that run's exit is the one to report.
+  if (Known && Info.Op == SyscallInfoEntry) {
+    if (T.AwaitLoaderRun && Info.Entry.Nr == __NR_bpf &&
+        static_cast<uint32_t>(Info.Entry.Args[0]) == BPFCOV_LOADER_RUN_CMD) {
+      T.Cmd = BPFCOV_LOADER_RUN_CMD;
+      T.InBpf = true;
+      T.AwaitLoaderRun = false;
+    }
     return;
+  }
+  bool Reported = T.InBpf;
   T.InBpf = false;
-  if (!Known || Info.Op != SyscallInfoExit)
+  if (!Known || Info.Op != SyscallInfoExit || !Reported)
     return;
   int64_t Ret = Info.Exit.RVal;
   bool Failed = Info.Exit.IsError || Ret < 0;

@@ -49,6 +49,8 @@ private:
   /// Per-thread tracing state.
   struct Tracee {
     bool InBpf = false; ///< between the seccomp stop and the syscall exit
+    /// loaded a light skeleton's loader program: stepped until it runs it
+    bool AwaitLoaderRun = false;
     uint64_t Cmd = 0;   ///< bpf() command of the syscall in flight
   };
 

@@ -298,22 +298,29 @@ static int createsPinMap(const union bpf_attr *Attr, unsigned long Size) {
          memcmp(Attr->map_name, PinMap, sizeof(PinMap)) == 0;
 }
 
-/* True if BPF_PROG_TEST_RUN with \p Attr (\p Size bytes) ran a syscall
- * program: a light skeleton's loader, which made the object's maps. */
+/* The fd of the last syscall program loaded (a light skeleton's loader,
+ * whose run makes the object's maps inside the kernel), or -1. */
+static int LoaderProgFd = -1;
+
+/* True if BPF_PROG_LOAD with \p Attr (\p Size bytes) loads a syscall
+ * program. */
+static int loadsLoaderProgram(const union bpf_attr *Attr, unsigned long Size) {
+  return Attr &&
+         Size >= offsetof(union bpf_attr, prog_type) + sizeof(Attr->prog_type) &&
+         Attr->prog_type == BPF_PROG_TYPE_SYSCALL;
+}
+
+/* True if BPF_PROG_TEST_RUN with \p Attr (\p Size bytes) ran the loader
+ * program: test harnesses make millions of other runs, which cost nothing
+ * more than this test. */
 static int runsLoaderProgram(const union bpf_attr *Attr, unsigned long Size) {
-  struct bpf_prog_info Info;
-  union bpf_attr Get;
-  if (!Attr || Size < offsetof(union bpf_attr, test.prog_fd) +
-                          sizeof(Attr->test.prog_fd))
-    return 0;
-  memset(&Info, 0, sizeof(Info));
-  memset(&Get, 0, sizeof(Get));
-  Get.info.bpf_fd = Attr->test.prog_fd;
-  Get.info.info_len = sizeof(Info);
-  Get.info.info = (uint64_t)(uintptr_t)&Info;
-  return rawSyscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, (long)&Get, sizeof(Get), 0,
-                    0, 0) == 0 &&
-         Info.type == BPF_PROG_TYPE_SYSCALL;
+  int Fd = __atomic_load_n(&LoaderProgFd, __ATOMIC_RELAXED);
+  return Fd >= 0 && Attr &&
+         Size >= offsetof(union bpf_attr, test.prog_fd) +
+                     sizeof(Attr->test.prog_fd) &&
+         Attr->test.prog_fd == (uint32_t)Fd &&
+         __atomic_compare_exchange_n(&LoaderProgFd, &Fd, -1, 0,
+                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 }
 
 /* bpf(), reported when it matters. Out of line: syscall() stays lean. */
@@ -323,6 +330,9 @@ __attribute__((noinline)) static long reportedBpf(long A1, long A2, long A3,
   int Err = errno;
   /* `int cmd`: the kernel only looks at the low 32 bits. */
   uint32_t Cmd = (uint32_t)A1;
+  if (Ret >= 0 && Cmd == BPF_PROG_LOAD &&
+      loadsLoaderProgram((const union bpf_attr *)A2, (unsigned long)A3))
+    __atomic_store_n(&LoaderProgFd, (int)Ret, __ATOMIC_RELAXED);
   int LoaderRun = Ret >= 0 && Cmd == BPFCOV_LOADER_RUN_CMD &&
                   runsLoaderProgram((const union bpf_attr *)A2,
                                     (unsigned long)A3);
