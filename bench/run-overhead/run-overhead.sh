@@ -3,9 +3,10 @@
 # Wall time of `bpfcov run APP` over native APP, for an app that loads an
 # instrumented BPF object and then makes N getppid() syscalls (issue 3's
 # target: ratio <= 1.10; the original bpfcov, stopping on every syscall, was
-# ~80x). Two cases: the object's program attached to getppid() entry, and
+# ~80x). Three cases: the object's program attached to getppid() entry,
 # only loaded (getppid() natively on the syscall fast path: the worst case
-# for bpfcov's seccomp filter). Native and traced runs alternate sample by
+# for bpfcov's seccomp filter), and N BPF_PROG_TEST_RUN calls instead of
+# the syscalls (a test harness). Native and traced runs alternate sample by
 # sample; each round keeps the best of REPS samples of each, and gives one
 # ratio per case; after ROUNDS rounds the median and range of the ratios
 # are printed. Every sample is printed too ("sample" lines): commit the
@@ -54,9 +55,10 @@ echo "machine: $(uname -r), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/
 for ((r = 1; r <= rounds; r++)); do
   measure "$r" "program attached"
   measure "$r" "object loaded only" --no-attach
+  measure "$r" "N test runs" --test-runs
 done
 echo "summary (ratio bpfcov/native over $rounds rounds; target <= 1.10):"
-for label in "program attached" "object loaded only"; do
+for label in "program attached" "object loaded only" "N test runs"; do
   grep -F " $label " "$tmp/rounds" | awk '{ print $(NF) }' | sort -n | awk -v l="$label" '
     { v[NR] = $1 }
     END {
