@@ -4,7 +4,7 @@
 #   bpfcov_add_test(NAME n COMMAND cmd [arg...] [SUITE s] [WORKING_DIRECTORY d])
 #     add_test(n ...) with BPFCOV_PROFILE_DIR=<build>/bpfcov-profiles/<s>/<n>:
 #     the test binary's bpfcov_test_begin/_end write <case>.profraw there
-#     and all.profraw, its merged profile. The directory is emptied before
+#     and all.profraw, its merged profile. The directory is made anew before
 #     each run (test n-bpfcov-clean, a fixture), so what is there is this
 #     run's. SUITE defaults to the project name.
 #   bpfcov_add_coverage_report(SUITE s OBJECTS x.bpf.obj... [FORMAT html|json|lcov]
@@ -34,7 +34,7 @@ function(bpfcov_add_test)
   _bpfcov_suite_dir(_suite_dir ${A_SUITE})
   set(_dir ${_suite_dir}/${A_NAME})
   add_test(NAME ${A_NAME}-bpfcov-clean
-           COMMAND ${CMAKE_COMMAND} -E rm -rf ${_dir})
+           COMMAND sh -c "rm -rf \"$0\" && mkdir -p \"$0\"" ${_dir})
   set_tests_properties(${A_NAME}-bpfcov-clean PROPERTIES
                        FIXTURES_SETUP ${A_NAME}-bpfcov)
   add_test(NAME ${A_NAME} COMMAND ${A_COMMAND}
