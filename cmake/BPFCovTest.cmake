@@ -1,10 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # CTest under coverage, through libbpfcov (docs/libbpfcov.md):
 #
-#   bpfcov_add_test(NAME n COMMAND cmd [arg...] [SUITE s] [WORKING_DIRECTORY d])
+#   bpfcov_add_test(NAME n COMMAND cmd [arg...] [SUITE s] [WORKING_DIRECTORY d]
+#                   [RUN])
 #     add_test(n ...) with BPFCOV_PROFILE_DIR=<build>/bpfcov-profiles/<s>/<n>:
 #     the test binary's bpfcov_test_begin/_end write <case>.profraw there
-#     and all.profraw, its merged profile. The directory is made anew before
+#     and all.profraw, its merged profile. RUN: a test binary that does not
+#     use libbpfcov runs under `bpfcov run` instead, and `bpfcov gen --unpin`
+#     writes its all.profraw (pins under <bpffs>/cov/<cmd's name>: run the
+#     tests of one binary one at a time; <bpffs> is BPFCOV_TEST_BPFFS, else
+#     bpfcov's default /sys/fs/bpf); the test's exit status is cmd's, or 1
+#     when gen fails. The directory is made anew before
 #     each run (test n-bpfcov-clean, a fixture), so what is there is this
 #     run's. SUITE defaults to the project name.
 #   bpfcov_add_coverage_report(SUITE s OBJECTS x.bpf.obj... [FORMAT html|json|lcov]
@@ -20,8 +26,17 @@ function(_bpfcov_suite_dir out suite)
   set(${out} ${CMAKE_BINARY_DIR}/bpfcov-profiles/${suite} PARENT_SCOPE)
 endfunction()
 
+# bpfcov itself: this project's target, or the installed one.
+function(_bpfcov_executable out)
+  if(TARGET bpfcov)
+    set(${out} $<TARGET_FILE:bpfcov> PARENT_SCOPE)
+  else()
+    set(${out} ${BPFCOV_EXECUTABLE} PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(bpfcov_add_test)
-  cmake_parse_arguments(A "" "NAME;SUITE;WORKING_DIRECTORY" "COMMAND" ${ARGN})
+  cmake_parse_arguments(A "RUN" "NAME;SUITE;WORKING_DIRECTORY" "COMMAND" ${ARGN})
   if(NOT A_NAME OR NOT A_COMMAND)
     message(FATAL_ERROR "bpfcov_add_test: NAME and COMMAND are required")
   endif()
@@ -37,11 +52,29 @@ function(bpfcov_add_test)
            COMMAND sh -c "rm -rf \"$0\" && mkdir -p \"$0\"" ${_dir})
   set_tests_properties(${A_NAME}-bpfcov-clean PROPERTIES
                        FIXTURES_SETUP ${A_NAME}-bpfcov)
+  if(A_RUN)
+    # add_test resolves a target name only as the first word: do it here.
+    list(GET A_COMMAND 0 _cmd)
+    if(TARGET ${_cmd})
+      list(REMOVE_AT A_COMMAND 0)
+      list(INSERT A_COMMAND 0 $<TARGET_FILE:${_cmd}>)
+    endif()
+    _bpfcov_executable(_bpfcov)
+    # No ';' in the script: it would split the CMake list.
+    set(A_COMMAND sh -c [[b=$0 d=$1 f=$2
+shift 2
+"$b" ${f:+"--bpffs=$f"} run "$@"
+s=$?
+"$b" ${f:+"--bpffs=$f"} gen --unpin -o "$d/all.profraw" "$1" || exit 1
+exit $s]] ${_bpfcov} ${_dir} "${BPFCOV_TEST_BPFFS}" ${A_COMMAND})
+  endif()
   add_test(NAME ${A_NAME} COMMAND ${A_COMMAND}
            WORKING_DIRECTORY ${A_WORKING_DIRECTORY})
-  set_tests_properties(${A_NAME} PROPERTIES
-    ENVIRONMENT "BPFCOV_PROFILE_DIR=${_dir}"
-    FIXTURES_REQUIRED ${A_NAME}-bpfcov)
+  set_tests_properties(${A_NAME} PROPERTIES FIXTURES_REQUIRED ${A_NAME}-bpfcov)
+  if(NOT A_RUN)
+    set_tests_properties(${A_NAME} PROPERTIES
+      ENVIRONMENT "BPFCOV_PROFILE_DIR=${_dir}")
+  endif()
   set_property(GLOBAL APPEND PROPERTY BPFCOV_SUITE_${A_SUITE}
                ${_dir}/all.profraw)
 endfunction()
@@ -70,11 +103,7 @@ function(bpfcov_add_coverage_report)
       string(APPEND A_OUTPUT .${A_FORMAT})
     endif()
   endif()
-  if(TARGET bpfcov)
-    set(_bpfcov $<TARGET_FILE:bpfcov>)
-  else()
-    set(_bpfcov ${BPFCOV_EXECUTABLE})
-  endif()
+  _bpfcov_executable(_bpfcov)
   set(_objects)
   foreach(_obj ${A_OBJECTS})
     list(APPEND _objects --object=${_obj})
