@@ -9,9 +9,9 @@
 #include "Diag.h"
 #include "bpfcov/Names.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cinttypes>
-#include <cctype>
 #include <cstring>
 
 namespace bpfcov {
@@ -30,7 +30,8 @@ int resetValue(size_t ProfcSize, const std::string &Profd, uint64_t Flags,
     uint64_t Off, Num;
     std::memcpy(&Off, Profd.data() + R * DataRecordSize + DF_CountersOffset * 8,
                 8);
-    std::memcpy(&Num, Profd.data() + R * DataRecordSize + DF_NumCounters * 8, 8);
+    std::memcpy(&Num, Profd.data() + R * DataRecordSize + DF_NumCounters * 8,
+                8);
     if (Off > ProfcSize || Num > ProfcSize - Off) {
       Err = strFormat("counters of function %zu (%" PRIu64 " at byte %" PRIu64
                       ") lie outside profc (%zu bytes)",
@@ -49,8 +50,7 @@ int addProfRawInput(ProfRawInput &Into, const ProfRawInput &From,
     return 0;
   }
   bool Same = Into.Version == From.Version && Into.Flags == From.Flags &&
-              Into.ObjectName == From.ObjectName &&
-              Into.Names == From.Names &&
+              Into.ObjectName == From.ObjectName && Into.Names == From.Names &&
               Into.Functions.size() == From.Functions.size() &&
               Into.Counters.size() == From.Counters.size() &&
               Into.Bitmap.size() == From.Bitmap.size();
@@ -64,9 +64,8 @@ int addProfRawInput(ProfRawInput &Into, const ProfRawInput &From,
     return -EINVAL;
   }
   for (size_t I = 0; I < Into.Counters.size(); ++I)
-    Into.Counters[I] = Into.ByteCounters
-                           ? (Into.Counters[I] | From.Counters[I])
-                           : Into.Counters[I] + From.Counters[I];
+    Into.Counters[I] = Into.ByteCounters ? (Into.Counters[I] | From.Counters[I])
+                                         : Into.Counters[I] + From.Counters[I];
   for (size_t I = 0; I < Into.Bitmap.size(); ++I)
     Into.Bitmap[I] |= From.Bitmap[I];
   return 0;
@@ -77,8 +76,8 @@ std::string checkTestName(const std::string &Name) {
     return strFormat("test name '%s' is %zu characters: give 1 to 128",
                      Name.c_str(), Name.size());
   for (char C : Name)
-    if (!(std::isalnum(static_cast<unsigned char>(C)) || C == '.' ||
-          C == '_' || C == '-'))
+    if (!(std::isalnum(static_cast<unsigned char>(C)) || C == '.' || C == '_' ||
+          C == '-'))
       return strFormat("test name '%s' has '%c': use only letters, digits, "
                        "'.', '_' and '-' (it names <name>.profraw)",
                        Name.c_str(), C);

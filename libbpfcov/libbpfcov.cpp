@@ -10,8 +10,8 @@
 
 #include "bpfcov/libbpfcov.h"
 
-#include "CoverageMaps.h"
 #include "Counters.h"
+#include "CoverageMaps.h"
 #include "Diag.h"
 #include "ProfRaw.h"
 #include "SafeFs.h"
@@ -32,13 +32,13 @@
 using namespace bpfcov;
 
 struct bpfcov_ctx {
-  UniqueFd Fds[NumCoverageMaps]; // indexed like CoverageMaps (Names.h)
+  UniqueFd Fds[NumCoverageMaps];       // indexed like CoverageMaps (Names.h)
   std::string Values[NumCoverageMaps]; // the last values read
   ProfRawInput Snapshot;               // of Values
   std::string ObjectName;
-  std::string ProfileDir;              // "" = per-test profiles off
-  std::string TestName;                // the case begun ("" = none)
-  ProfRawInput All;                    // the cases ended so far
+  std::string ProfileDir; // "" = per-test profiles off
+  std::string TestName;   // the case begun ("" = none)
+  ProfRawInput All;       // the cases ended so far
 };
 
 namespace {
@@ -84,7 +84,8 @@ int snapshot(struct bpfcov_ctx *Cov) {
   std::string Why;
   if (parseCoverageMaps(Cov->Values[0], Cov->Values[1], Cov->Values[2],
                         Cov->Values[3], Cov->Snapshot, Why))
-    return fail(EINVAL, "the coverage maps do not hold a bpfcov object: " + Why);
+    return fail(EINVAL,
+                "the coverage maps do not hold a bpfcov object: " + Why);
   return 0;
 }
 
@@ -114,10 +115,11 @@ int ensureDir(const std::string &Dir) {
     return fail(errno, strFormat("cannot use the profile directory '%s': %s",
                                  Dir.c_str(), std::strerror(errno)));
   if (!S_ISDIR(St.st_mode))
-    return fail(ENOTDIR, strFormat("profile directory '%s' is not a directory%s:"
-                                   " give a directory's own path",
-                                   Dir.c_str(),
-                                   S_ISLNK(St.st_mode) ? " but a link" : ""));
+    return fail(ENOTDIR,
+                strFormat("profile directory '%s' is not a directory%s:"
+                          " give a directory's own path",
+                          Dir.c_str(),
+                          S_ISLNK(St.st_mode) ? " but a link" : ""));
   return 0;
 }
 
@@ -125,17 +127,18 @@ int ensureDir(const std::string &Dir) {
 
 extern "C" {
 
-struct bpfcov_ctx *bpfcov_open_fds(int Profc, int Profd, int Profn, int CovMap) {
+struct bpfcov_ctx *bpfcov_open_fds(int Profc, int Profd, int Profn,
+                                   int CovMap) {
   int In[NumCoverageMaps] = {Profc, Profd, Profn, CovMap};
   auto *Cov = new struct bpfcov_ctx;
   for (unsigned I = 0; I < NumCoverageMaps; ++I) {
     Cov->Fds[I].reset(In[I] < 0 ? -1 : ::fcntl(In[I], F_DUPFD_CLOEXEC, 3));
     if (!Cov->Fds[I].valid()) {
       int Err = In[I] < 0 ? EBADF : errno;
-      fail(Err, strFormat("%s map: fd %d is not open: pass the fd of the "
-                          "object's %s map (after it is loaded)",
-                          CoverageMaps[I].Section, In[I],
-                          CoverageMaps[I].Section));
+      fail(Err,
+           strFormat("%s map: fd %d is not open: pass the fd of the "
+                     "object's %s map (after it is loaded)",
+                     CoverageMaps[I].Section, In[I], CoverageMaps[I].Section));
       delete Cov;
       return nullptr;
     }

@@ -9,9 +9,9 @@
 //
 // USAGE: build-*/test/unit/bpfcov_unit_tests --gtest_filter='LibBpfCov*'
 //===----------------------------------------------------------------------===//
+#include "bpfcov/libbpfcov.h"
 #include "Counters.h"
 #include "bpfcov/Names.h"
-#include "bpfcov/libbpfcov.h"
 
 #include <gtest/gtest.h>
 
@@ -43,7 +43,8 @@ ProfRawInput input(std::vector<uint64_t> Counters, std::vector<uint8_t> Bitmap,
   In.Version = 10;
   In.ObjectName = "xdp";
   In.ByteCounters = Bool;
-  In.Functions.push_back({0x1111, 0x2222, 0, Counters.size(), 0, Bitmap.size()});
+  In.Functions.push_back(
+      {0x1111, 0x2222, 0, Counters.size(), 0, Bitmap.size()});
   In.Counters = std::move(Counters);
   In.Bitmap = std::move(Bitmap);
   return In;
@@ -53,17 +54,17 @@ ProfRawInput input(std::vector<uint64_t> Counters, std::vector<uint8_t> Bitmap,
 
 TEST(LibBpfCovReset, CountersZeroed) {
   std::string Out, Err;
-  ASSERT_EQ(resetValue(24, profd({{0, 2}, {16, 1}}), CovMapFlagAtomic, Out, Err),
-            0);
+  ASSERT_EQ(
+      resetValue(24, profd({{0, 2}, {16, 1}}), CovMapFlagAtomic, Out, Err), 0);
   EXPECT_EQ(Out, std::string(24, '\0'));
 }
 
 TEST(LibBpfCovReset, BoolCountersNotHit) {
   // Two functions: 3 counter bytes at 0, 2 at 8; a bitmap byte at 16.
   std::string Out, Err;
-  ASSERT_EQ(resetValue(24, profd({{0, 3}, {8, 2}}), CovMapFlagByteCounters, Out,
-                       Err),
-            0);
+  ASSERT_EQ(
+      resetValue(24, profd({{0, 3}, {8, 2}}), CovMapFlagByteCounters, Out, Err),
+      0);
   std::string Want(24, '\0');
   Want.replace(0, 3, "\xff\xff\xff");
   Want.replace(8, 2, "\xff\xff");
