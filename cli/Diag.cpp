@@ -59,10 +59,14 @@ static void vprint(const char *Prefix, const char *Fmt, va_list Ap) {
                escapeControls(vstrFormat(Fmt, Ap)).c_str());
 }
 
+thread_local std::string *ErrorCapture = nullptr;
+
 void pErr(const char *Fmt, ...) {
   va_list Ap;
   va_start(Ap, Fmt);
-  if (Globals.Json) {
+  if (ErrorCapture) {
+    *ErrorCapture = vstrFormat(Fmt, Ap);
+  } else if (Globals.Json) {
     JsonWriter W;
     W.beginObject();
     W.member("error", vstrFormat(Fmt, Ap));

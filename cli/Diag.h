@@ -26,6 +26,10 @@ struct GlobalOptions {
 };
 extern GlobalOptions Globals;
 
+/// When set, pErr stores its message here (replacing what it held) and
+/// prints nothing: libbpfcov turns the rooms' errors into its error string.
+extern thread_local std::string *ErrorCapture;
+
 /// `Error: <msg>` on stderr, or {"error": "<msg>"} on stdout under --json.
 void pErr(const char *Fmt, ...) __attribute__((format(printf, 1, 2)));
 /// Informational line on stderr; silent under --json.
