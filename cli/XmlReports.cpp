@@ -7,12 +7,14 @@
 //===----------------------------------------------------------------------===//
 #include "XmlReports.h"
 
+#include "Diag.h"
 #include "Sys.h"
 
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 namespace bpfcov {
 
@@ -117,8 +119,7 @@ int parseLcov(const std::string &Tracefile, LcovReport &Out, std::string &Err) {
 
 //===-- Writing XML -------------------------------------------------------===//
 
-/// \p S for an attribute value or text.
-static std::string xmlEscape(const std::string &S) {
+std::string xmlEscape(const std::string &S) {
   std::string Out;
   for (char C : S) {
     switch (C) {
@@ -280,6 +281,48 @@ std::string sonarqubeXml(const LcovReport &L) {
     Out += "  </file>\n";
   }
   return Out + "</coverage>\n";
+}
+
+//===-- From llvm-cov's export, with messages ----------------------------===//
+
+/// The seconds of a Cobertura timestamp: $SOURCE_DATE_EPOCH when set (for
+/// reproducible reports), else now. Returns false (after printing the
+/// error) when $SOURCE_DATE_EPOCH is not a number of seconds.
+static bool reportTimestamp(uint64_t &Seconds) {
+  const char *Env = std::getenv("SOURCE_DATE_EPOCH");
+  if (!Env) {
+    Seconds = static_cast<uint64_t>(std::time(nullptr));
+    return true;
+  }
+  char *End = nullptr;
+  errno = 0;
+  unsigned long long V = std::strtoull(Env, &End, 10);
+  if (!*Env || *End || errno || *Env == '-') {
+    pErr("SOURCE_DATE_EPOCH '%s' is not a number of seconds: unset it or "
+         "give one",
+         Env);
+    return false;
+  }
+  Seconds = V;
+  return true;
+}
+
+int xmlFromLcov(bool Sonarqube, const std::string &Lcov, std::string &Xml) {
+  LcovReport L;
+  std::string Err;
+  if (parseLcov(Lcov, L, Err)) {
+    pErr("cannot read llvm-cov's lcov export: %s", Err.c_str());
+    return 1;
+  }
+  if (Sonarqube) {
+    Xml = sonarqubeXml(L);
+    return 0;
+  }
+  uint64_t Timestamp = 0;
+  if (!reportTimestamp(Timestamp))
+    return 1;
+  Xml = coberturaXml(L, Timestamp);
+  return 0;
 }
 
 } // namespace bpfcov

@@ -7,7 +7,8 @@
 // that the line and branch numbers of the three formats are the same
 // numbers: a line is a DA record (covered when its count is not 0), a
 // branch a BRDA record (covered when taken is neither 0 nor '-').
-// Pure: no I/O.
+// Pure (no I/O) but for xmlFromLcov, which reads SOURCE_DATE_EPOCH and the
+// clock and prints its errors.
 //
 //   Cobertura (coverage-04.dtd): one package per source directory, one
 //   class per file, names relative to the one <source> (the files' common
@@ -64,6 +65,15 @@ struct LcovReport {
 /// and what is malformed (also a path XML cannot carry: control
 /// characters).
 int parseLcov(const std::string &Tracefile, LcovReport &Out, std::string &Err);
+
+/// \p Lcov (llvm-cov's export) as SonarQube's (\p Sonarqube) or Cobertura's
+/// XML in \p Xml; Cobertura's timestamp is $SOURCE_DATE_EPOCH when set (for
+/// reproducible reports), else now. Returns 0, or 1 after printing the
+/// error (a malformed export, a SOURCE_DATE_EPOCH that is no number).
+int xmlFromLcov(bool Sonarqube, const std::string &Lcov, std::string &Xml);
+
+/// \p S escaped for an XML (or HTML) attribute value or text.
+std::string xmlEscape(const std::string &S);
 
 /// Cobertura XML (coverage-04.dtd) with the given timestamp (seconds).
 std::string coberturaXml(const LcovReport &L, uint64_t Timestamp);

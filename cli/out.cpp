@@ -21,6 +21,7 @@
 #include "ProfileInputs.h"
 #include "SafeFs.h"
 #include "Sys.h"
+#include "TestIndex.h"
 #include "XmlReports.h"
 
 #include <argp.h>
@@ -30,7 +31,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
 #include <set>
@@ -101,6 +101,7 @@ enum OutKey : int {
   KeyObject = 0x100,
   KeyLLVMBin,
   KeyFailUnder,
+  KeyPerTest,
 };
 
 const argp_option OutOptions[] = {
@@ -116,6 +117,11 @@ const argp_option OutOptions[] = {
      "Exit 2 when METRIC coverage (default: regions) is below PCT percent; "
      "several METRIC:PCT separated by commas, or repeated",
      0},
+    {"per-test", KeyPerTest, nullptr, 0,
+     "Each PROFRAW is one test case, named after its file: also write which "
+     "cases ran each line (tests.json and tests.html in an html report, "
+     "<output>.tests.json beside the others)",
+     0},
     ARGS_HELP_OPTIONS("Show this help", "Show the usage line"),
     {nullptr, 0, nullptr, 0, nullptr, 0},
 };
@@ -127,6 +133,7 @@ struct OutArgs {
   std::string LLVMBin;
   std::vector<FailUnder> FailUnders;
   std::vector<std::string> ProfRaws;
+  bool PerTest = false; ///< --per-test
 };
 
 error_t parseOut(int Key, char *Arg, argp_state *State) {
@@ -161,6 +168,9 @@ error_t parseOut(int Key, char *Arg, argp_state *State) {
     }
     break;
   }
+  case KeyPerTest:
+    O->PerTest = true;
+    break;
   case ARGP_KEY_ARG:
     O->ProfRaws.push_back(Arg);
     break;
@@ -286,6 +296,7 @@ struct OutResult {
   bool ByteCoverage; ///< the counts are hit (1) / not hit (0)
   const CoverageSummary &Summary;
   bool ReportOnStdout;
+  std::string TestIndex; ///< --per-test: the index's JSON file
 };
 
 /// -j: one JSON value on stdout (see docs/bpfcov-out.md).
@@ -302,6 +313,8 @@ void printResultJson(const OutResult &R) {
   W.member("llvm_cov", R.Tools.Cov);
   W.memberUInt("raw_version", R.RawVersion);
   W.member("counters", R.ByteCoverage ? "bool" : "counts");
+  if (!R.TestIndex.empty())
+    W.member("test_index", R.TestIndex);
   W.key("files");
   W.beginArray();
   for (const FileSummary &F : R.Summary.Files) {
@@ -351,51 +364,11 @@ void printResultPlain(const OutResult &R) {
           R.O.Format == ReportFormat::Html
               ? joinPath(R.O.Output, "index.html").c_str()
               : R.O.Output.c_str());
+  if (!R.TestIndex.empty())
+    pInfo("test index written to '%s'", R.TestIndex.c_str());
   for (const std::string &Short :
        failUnderShortfalls(R.Summary, R.O.FailUnders))
     pErr("%s", Short.c_str());
-}
-
-/// The seconds of a Cobertura timestamp: $SOURCE_DATE_EPOCH when set (for
-/// reproducible reports), else now. Returns false (after printing the
-/// error) when $SOURCE_DATE_EPOCH is not a number of seconds.
-bool reportTimestamp(uint64_t &Seconds) {
-  const char *Env = std::getenv("SOURCE_DATE_EPOCH");
-  if (!Env) {
-    Seconds = static_cast<uint64_t>(std::time(nullptr));
-    return true;
-  }
-  char *End = nullptr;
-  errno = 0;
-  unsigned long long V = std::strtoull(Env, &End, 10);
-  if (!*Env || *End || errno || *Env == '-') {
-    pErr("SOURCE_DATE_EPOCH '%s' is not a number of seconds: unset it or "
-         "give one",
-         Env);
-    return false;
-  }
-  Seconds = V;
-  return true;
-}
-
-/// \p Lcov (llvm-cov's export) as the XML format \p F in \p Xml. Returns 0,
-/// or 1 after printing the error.
-int xmlFromLcov(ReportFormat F, const std::string &Lcov, std::string &Xml) {
-  LcovReport L;
-  std::string Err;
-  if (parseLcov(Lcov, L, Err)) {
-    pErr("cannot read llvm-cov's lcov export: %s", Err.c_str());
-    return 1;
-  }
-  if (F == ReportFormat::Sonarqube) {
-    Xml = sonarqubeXml(L);
-    return 0;
-  }
-  uint64_t Timestamp = 0;
-  if (!reportTimestamp(Timestamp))
-    return 1;
-  Xml = coberturaXml(L, Timestamp);
-  return 0;
 }
 
 /// Everything after option parsing. Returns the exit status; temporaries
@@ -410,6 +383,10 @@ int runOut(OutArgs &O) {
   if (ToStdout && O.Format == ReportFormat::Html) {
     pErr("-o - is for json, lcov, cobertura and sonarqube: an html report "
          "is a directory");
+    return 1;
+  }
+  if (ToStdout && O.PerTest) {
+    pErr("--per-test writes its index beside the report: give -o PATH");
     return 1;
   }
   if (ToStdout && Globals.Json) {
@@ -527,11 +504,47 @@ int runOut(OutArgs &O) {
     if (ByteCoverage)
       Lcov = binaryLcovCounts(Lcov);
     std::string Bytes = Lcov;
-    if (IsXml && xmlFromLcov(O.Format, Lcov, Bytes))
+    if (IsXml && xmlFromLcov(O.Format == ReportFormat::Sonarqube, Lcov, Bytes))
       return 1;
     if ((E = rewriteOwnFile(Report.Path, Bytes))) {
       pErr("cannot rewrite the %s report '%s': %s", formatName(O.Format),
            Report.Path.c_str(), std::strerror(-E));
+      return 1;
+    }
+  }
+
+  // STEP 5b: --per-test: which cases ran each line, from each case's own
+  // LCOV export.
+  std::string TestIndexBytes;
+  if (O.PerTest) {
+    TestIndex Index;
+    unsigned N = 0;
+    auto ExportCase = [&](const std::string &ProfRaw, std::string &Lcov) {
+      std::string Case = joinPath(Work.Path, "case" + std::to_string(N++));
+      if (runChecked(mergeArgv(Tools.ProfData, {ProfRaw}, Case + ".profdata"),
+                     "", R) ||
+          runChecked(exportArgv(Tools.Cov, ReportFormat::Lcov,
+                                Case + ".profdata", Objects,
+                                /*SummaryOnly=*/false),
+                     Case + ".lcov", R))
+        return 1;
+      if (int E = readFile(Case + ".lcov", Lcov)) {
+        pErr("cannot read the lcov export of '%s': %s", ProfRaw.c_str(),
+             std::strerror(-E));
+        return 1;
+      }
+      if (ByteCoverage)
+        Lcov = binaryLcovCounts(Lcov);
+      return 0;
+    };
+    if (indexTestCases(RawPaths, ExportCase, Index))
+      return 1;
+    TestIndexBytes = testIndexJson(Index, /*Pretty=*/true);
+    int E = IsDir ? writeMarker(Report.Path, "tests.json", TestIndexBytes) : 0;
+    if (!E && IsDir)
+      E = writeMarker(Report.Path, "tests.html", testIndexHtml(Index));
+    if (E) {
+      pErr("cannot write the test index in the report: %s", std::strerror(-E));
       return 1;
     }
   }
@@ -584,9 +597,15 @@ int runOut(OutArgs &O) {
   } else if (publishTemp(Report, O.Output, IsDir)) {
     return 1;
   }
+  std::string IndexPath;
+  if (O.PerTest)
+    IndexPath = IsDir ? joinPath(O.Output, "tests.json")
+                      : O.Output + ".tests.json";
+  if (O.PerTest && !IsDir && writeOutputFile(IndexPath, TestIndexBytes))
+    return 1;
 
-  OutResult Res{O,          RawPaths,     Objects, Tools,
-                RawVersion, ByteCoverage, Summary, ToStdout};
+  OutResult Res{O,          RawPaths,     Objects,  Tools,    RawVersion,
+                ByteCoverage, Summary,   ToStdout, IndexPath};
   bool Passed = true;
   for (const FailUnder &F : O.FailUnders)
     Passed &= F.passes(Summary);
