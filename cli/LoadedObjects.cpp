@@ -10,6 +10,7 @@
 #include "CountersOnly.h"
 #include "CoverageMaps.h"
 #include "Diag.h"
+#include "MapValue.h"
 #include "ObjectSections.h"
 #include "Pins.h"
 #include "SafeFs.h"
@@ -167,7 +168,7 @@ int findLoadedObjects(std::vector<LoadedObject> &Objects, std::string &Why) {
         F.Slot = coverageSlot(valueDatasec(Info, Btfs), Info.name);
         if (F.Slot < 0)
           return;
-        if (F.Slot == SlotCovMap && !readMapValue(Fd, F.CovMap).empty())
+        if (F.Slot == SlotCovMap && readMapValue(Fd, F.CovMap))
           return;
         pDebug(2, "map id %u '%s' (btf id %u): %s", Id, Info.name,
                Info.btf_id, CoverageMaps[F.Slot].Section);
@@ -240,7 +241,7 @@ int findCountersMaps(const std::string &Section,
         M.BtfId = Info.btf_id;
         std::string Ignored;
         if (readDataSecVars(Btfs.get(Info.btf_id), Section, M.Vars, Ignored) ||
-            !holdsCounters(M.Vars) || !readMapValue(Fd, M.Value).empty())
+            !holdsCounters(M.Vars) || readMapValue(Fd, M.Value))
           return;
         pDebug(2, "map id %u '%s' (btf id %u): counters in %s", Id, Info.name,
                Info.btf_id, Section.c_str());
@@ -249,30 +250,12 @@ int findCountersMaps(const std::string &Section,
       Why);
 }
 
-std::string readMapValue(int Fd, std::string &Out) {
-  bpf_map_info Info;
-  std::memset(&Info, 0, sizeof(Info));
-  uint32_t Len = sizeof(Info);
-  if (bpf_obj_get_info_by_fd(Fd, &Info, &Len) != 0)
-    return std::string("cannot get its map info: ") + std::strerror(errno);
-  if (Info.type != BPF_MAP_TYPE_ARRAY || Info.key_size != 4 ||
-      Info.max_entries < 1)
-    return strFormat("it is not a global-data map (type %u, key size %u, %u "
-                     "entries)",
-                     Info.type, Info.key_size, Info.max_entries);
-  Out.assign(Info.value_size, '\0');
-  uint32_t Key = 0;
-  if (bpf_map_lookup_elem(Fd, &Key, Out.data()) != 0)
-    return std::string("cannot read it: ") + std::strerror(errno);
-  return "";
-}
-
 std::string readLoadedObject(const LoadedObject &O,
                              std::string (&Values)[NumCoverageMaps]) {
   for (unsigned I = 0; I < NumCoverageMaps; ++I) {
     UniqueFd Fd(bpf_map_get_fd_by_id(O.MapIds[I]));
     std::string Why =
-        Fd.valid() ? readMapValue(Fd.get(), Values[I])
+        Fd.valid() ? readMapValue(Fd.get(), Values[I]).Why
                    : std::string("it is gone: ") + std::strerror(errno);
     if (!Why.empty())
       return strFormat("map id %u (%s): ", O.MapIds[I],

@@ -93,10 +93,6 @@ std::string rebuildFromObjectFiles(const std::string &Value,
                                    const std::vector<std::string> &ObjectFiles,
                                    ObjectMaps &M);
 
-/// The value of key 0 of array map \p Fd (global data). Returns "" or what
-/// is wrong ("it is not a global-data map ...").
-std::string readMapValue(int Fd, std::string &Out);
-
 /// Reads the four maps of \p O by id, in slot order. Returns "" or what is
 /// wrong (the object was unloaded meanwhile, say).
 std::string readLoadedObject(const LoadedObject &O,

@@ -34,14 +34,6 @@ bool ObjectGroup::isComplete() const {
   return count() == NumCoverageMaps && CovMapValueSize >= CovMapSize;
 }
 
-int coverageMapSlot(const char *MapName) {
-  for (unsigned Slot = 0; Slot < NumCoverageMaps; ++Slot)
-    if (std::strncmp(MapName, CoverageMaps[Slot].Section, BPF_OBJ_NAME_LEN) ==
-        0)
-      return static_cast<int>(Slot);
-  return -1;
-}
-
 void MapCollector::onBpfEntry(pid_t, uint32_t Cmd) {
   // Programs are loaded once every map is created and filled.
   if (Cmd == BPF_PROG_LOAD) {
@@ -71,8 +63,10 @@ void MapCollector::onBpfResult(pid_t Tid, uint32_t Cmd, int64_t Ret, int Err,
   if (Cmd == BPFCOV_LOADER_RUN_CMD && Ret >= 0)
     pinHeldObjects(Tid);
   // libbpf creates, fills and freezes each map in turn: the covmap value
-  // may have just been written.
-  pinCompleteGroups();
+  // may have just been written. A program load pinned at its entry, and
+  // both trace modes report the entry before the result.
+  if (Cmd != BPF_PROG_LOAD)
+    pinCompleteGroups();
 }
 
 void MapCollector::onMapCreated(pid_t Tid, UniqueFd Fd) {
@@ -86,16 +80,19 @@ void MapCollector::onMapCreated(pid_t Tid, UniqueFd Fd) {
   }
   pDebug(2, "[pid %d] map %u '%s' btf_id %u", Tid, Info.id, Info.name,
          Info.btf_id);
+  // Which coverage map it is: by its value's BTF DATASEC, else by name;
+  // the answer gen --loaded gets (coverageSlot, LoadedObjects.h).
+  std::string Datasec = Info.btf_id != 0 ? mapDatasec(Fd.get()) : "";
+  int Slot = coverageSlot(Datasec, Info.name);
   // Counters-only objects (-bpfcov-counters-section=bss): a .bss map whose
   // BTF holds __profc_ variables is all the kernel gets of them.
   std::vector<SectionVar> Vars;
-  if (coverageMapSlot(Info.name) < 0 && Info.btf_id != 0 &&
-      mapDatasec(Fd.get(), &Vars) == BssCountersSection &&
-      holdsCounters(Vars)) {
+  if (Slot < 0 && Datasec == BssCountersSection &&
+      mapDatasec(Fd.get(), &Vars) == Datasec && holdsCounters(Vars)) {
     pinCountersOnly(Info.name, std::move(Fd));
     return;
   }
-  addMap(Tid, Info.name, Info.btf_id, Info.value_size, std::move(Fd));
+  addMap(Tid, Slot, Info.btf_id, Info.value_size, std::move(Fd));
 }
 
 void MapCollector::pinHeldObjects(pid_t Tid) {
@@ -167,9 +164,8 @@ int MapCollector::pinCountersOnly(const char *MapName, UniqueFd Fd) {
   return 0;
 }
 
-int MapCollector::addMap(pid_t Tid, const char *MapName, uint32_t BtfId,
+int MapCollector::addMap(pid_t Tid, int Slot, uint32_t BtfId,
                          uint32_t ValueSize, UniqueFd Fd) {
-  int Slot = coverageMapSlot(MapName);
   if (Slot < 0)
     return -1;
   ObjectGroup &G = getOrCreateGroup(BtfId, Tid, Slot);

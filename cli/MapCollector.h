@@ -59,10 +59,6 @@ struct PinnedObject {
   std::string Dir;
 };
 
-/// The slot of the coverage map named \p MapName (a kernel map name, up to
-/// BPF_OBJ_NAME_LEN bytes, NUL-padded), or -1 if it is no coverage map.
-int coverageMapSlot(const char *MapName);
-
 /// Groups the coverage maps of APP's tree per object and pins them under
 /// \p Pins.
 class MapCollector : public TraceSink {
@@ -73,11 +69,11 @@ public:
   void onBpfResult(pid_t Tid, uint32_t Cmd, int64_t Ret, int Err,
                    const std::function<UniqueFd()> &OpenMap) override;
 
-  /// Adds map \p Fd named \p MapName (created by \p Tid, with BTF \p BtfId
-  /// and values of \p ValueSize bytes) to its object's group. Returns the
-  /// group's index in groups(), or -1 when it is no coverage map (\p Fd is
-  /// then closed).
-  int addMap(pid_t Tid, const char *MapName, uint32_t BtfId, uint32_t ValueSize,
+  /// Adds map \p Fd of coverage slot \p Slot (coverageSlot(), LoadedObjects.h;
+  /// created by \p Tid, with BTF \p BtfId and values of \p ValueSize bytes)
+  /// to its object's group. Returns the group's index in groups(), or -1
+  /// when it is no coverage map (\p Slot < 0; \p Fd is then closed).
+  int addMap(pid_t Tid, int Slot, uint32_t BtfId, uint32_t ValueSize,
              UniqueFd Fd);
   /// Pins every complete group whose covmap is filled in.
   void pinCompleteGroups();

@@ -17,6 +17,7 @@
 #include "Diag.h"
 #include "Json.h"
 #include "LoadedObjects.h"
+#include "MapValue.h"
 #include "Pins.h"
 #include "ProfRaw.h"
 #include "Sys.h"
@@ -235,15 +236,14 @@ std::string readPinnedMap(int DirFd, const char *Pin, const std::string &Path,
     return "'" + Path + "' is a pinned BPF " +
            (Kind == "prog" ? std::string("program") : Kind) +
            ", not a map: was it pinned by 'bpfcov run'?";
-  std::string Why = readMapValue(Fd.get(), Out);
-  if (Why.empty()) {
+  MapValueError E = readMapValue(Fd.get(), Out);
+  if (!E) {
     if (Keep)
       *Keep = std::move(Fd);
     return "";
   }
-  return "pinned map '" + Path + "': " + Why +
-         (Why.compare(0, 3, "it ") == 0 ? ": was it pinned by 'bpfcov run'?"
-                                        : "");
+  return "pinned map '" + Path + "': " + E.Why +
+         (E.NotGlobalData ? ": was it pinned by 'bpfcov run'?" : "");
 }
 
 /// Collects the maps of every object, from bpffs (\p Pins, opened and, for

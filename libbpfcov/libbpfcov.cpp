@@ -13,6 +13,7 @@
 #include "Counters.h"
 #include "CoverageMaps.h"
 #include "Diag.h"
+#include "MapValue.h"
 #include "ProfRaw.h"
 #include "SafeFs.h"
 #include "Sys.h"
@@ -52,27 +53,15 @@ int fail(int Err, std::string Msg) {
   return -Err;
 }
 
-/// The value (key 0) of a global-data map.
+/// The value (key 0) of a global-data map (MapValue.h).
 int readValue(int Fd, const char *Which, std::string &Out) {
-  bpf_map_info Info;
-  std::memset(&Info, 0, sizeof(Info));
-  uint32_t Len = sizeof(Info);
-  if (bpf_obj_get_info_by_fd(Fd, &Info, &Len) != 0)
-    return fail(errno, strFormat("%s map (fd %d): cannot get its info: %s",
-                                 Which, Fd, std::strerror(errno)));
-  if (Info.type != BPF_MAP_TYPE_ARRAY || Info.key_size != 4 ||
-      Info.max_entries < 1)
-    return fail(EINVAL, strFormat("%s map (fd %d) is not a global-data map "
-                                  "(type %u, key size %u, %u entries): pass "
-                                  "the object's %s map",
-                                  Which, Fd, Info.type, Info.key_size,
-                                  Info.max_entries, Which));
-  Out.assign(Info.value_size, '\0');
-  uint32_t Key = 0;
-  if (bpf_map_lookup_elem(Fd, &Key, Out.data()) != 0)
-    return fail(errno, strFormat("%s map (fd %d): cannot read it: %s", Which,
-                                 Fd, std::strerror(errno)));
-  return 0;
+  MapValueError E = readMapValue(Fd, Out);
+  if (!E)
+    return 0;
+  return fail(E.Errno,
+              strFormat("%s map (fd %d): %s%s%s", Which, Fd, E.Why.c_str(),
+                        E.NotGlobalData ? ": pass the object's " : "",
+                        E.NotGlobalData ? Which : ""));
 }
 
 /// Reads the four maps into Cov->Values and parses them into Snapshot.

@@ -147,7 +147,7 @@ TEST(LibBpfCovApi, NotAMap) {
   // (EPERM without CAP_BPF... the message names the fd either way).
   std::string Msg = bpfcov_last_error();
   EXPECT_EQ(Msg.rfind(".data.profc map (fd ", 0), 0u) << Msg;
-  EXPECT_NE(Msg.find("): cannot get its info: "), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("): cannot get its map info: "), std::string::npos) << Msg;
   close(Fd);
 }
 

@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "MapCollector.h"
 
+#include "LoadedObjects.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -21,30 +23,34 @@ using namespace bpfcov;
 
 namespace {
 
+/// The slot of a map named \p Name that has no BTF (as coverageSlot()
+/// tells it to run and to gen --loaded).
+int slotOf(const char *Name) { return coverageSlot("", Name); }
+
 UniqueFd someFd() { return UniqueFd(open("/dev/null", O_RDONLY | O_CLOEXEC)); }
 
 /// Adds the four coverage maps of one object, in libbpf's order.
 std::vector<int> addObject(MapCollector &C, pid_t Tid, uint32_t BtfId) {
   std::vector<int> Groups;
   for (const MapName &M : CoverageMaps)
-    Groups.push_back(C.addMap(Tid, M.Section, BtfId,
+    Groups.push_back(C.addMap(Tid, slotOf(M.Section), BtfId,
                               M.Section == CovMapSection ? CovMapSize : 8,
                               someFd()));
   return Groups;
 }
 
-TEST(MapCollectorSlots, NamesAreTheCoverageSections) {
-  EXPECT_EQ(coverageMapSlot(".data.profc"), SlotCounters);
-  EXPECT_EQ(coverageMapSlot(".rodata.profd"), SlotData);
-  EXPECT_EQ(coverageMapSlot(".rodata.profn"), SlotNames);
-  EXPECT_EQ(coverageMapSlot(".rodata.covmap"), SlotCovMap);
-  EXPECT_EQ(coverageMapSlot(".rodata"), -1);
-  EXPECT_EQ(coverageMapSlot(".data.profc2"), -1);
-  EXPECT_EQ(coverageMapSlot("counts"), -1);
+TEST(MapCollectorSlots, NamesWithoutBtfAreTheCoverageSections) {
+  EXPECT_EQ(slotOf(".data.profc"), SlotCounters);
+  EXPECT_EQ(slotOf(".rodata.profd"), SlotData);
+  EXPECT_EQ(slotOf(".rodata.profn"), SlotNames);
+  EXPECT_EQ(slotOf(".rodata.covmap"), SlotCovMap);
+  EXPECT_EQ(slotOf(".rodata"), -1);
+  EXPECT_EQ(slotOf(".data.profc2"), -1);
+  EXPECT_EQ(slotOf("counts"), -1);
   // The kernel's map name: 16 bytes, NUL-padded.
   char Kernel[16] = {};
   std::memcpy(Kernel, ".rodata.covmap", 14);
-  EXPECT_EQ(coverageMapSlot(Kernel), SlotCovMap);
+  EXPECT_EQ(slotOf(Kernel), SlotCovMap);
 }
 
 TEST(MapCollectorGroups, OneGroupPerBtfId) {
@@ -69,8 +75,8 @@ TEST(MapCollectorGroups, InterleavedObjectsKeepApart) {
   MapCollector C(Pins);
   for (const MapName &M : CoverageMaps) {
     uint32_t Size = M.Section == CovMapSection ? CovMapSize : 8;
-    EXPECT_EQ(C.addMap(100, M.Section, 7, Size, someFd()), 0);
-    EXPECT_EQ(C.addMap(200, M.Section, 9, Size, someFd()), 1);
+    EXPECT_EQ(C.addMap(100, slotOf(M.Section), 7, Size, someFd()), 0);
+    EXPECT_EQ(C.addMap(200, slotOf(M.Section), 9, Size, someFd()), 1);
   }
   ASSERT_EQ(C.groups().size(), 2u);
   EXPECT_EQ(C.groups()[0].count(), NumCoverageMaps);
@@ -80,24 +86,24 @@ TEST(MapCollectorGroups, InterleavedObjectsKeepApart) {
 TEST(MapCollectorGroups, WithoutBtfByCreatingThread) {
   AppPins Pins;
   MapCollector C(Pins);
-  EXPECT_EQ(C.addMap(100, CountersSection, 0, 8, someFd()), 0);
-  EXPECT_EQ(C.addMap(200, CountersSection, 0, 8, someFd()), 1);
-  EXPECT_EQ(C.addMap(200, DataSection, 0, 8, someFd()), 1);
-  EXPECT_EQ(C.addMap(100, DataSection, 0, 8, someFd()), 0);
+  EXPECT_EQ(C.addMap(100, slotOf(CountersSection), 0, 8, someFd()), 0);
+  EXPECT_EQ(C.addMap(200, slotOf(CountersSection), 0, 8, someFd()), 1);
+  EXPECT_EQ(C.addMap(200, slotOf(DataSection), 0, 8, someFd()), 1);
+  EXPECT_EQ(C.addMap(100, slotOf(DataSection), 0, 8, someFd()), 0);
   EXPECT_EQ(C.groups()[0].Tid, 100);
   EXPECT_EQ(C.groups()[1].Tid, 200);
   // A map with BTF never joins a group without.
-  EXPECT_EQ(C.addMap(100, NamesSection, 5, 8, someFd()), 2);
+  EXPECT_EQ(C.addMap(100, slotOf(NamesSection), 5, 8, someFd()), 2);
 }
 
 TEST(MapCollectorGroups, ATakenSlotStartsTheNextObject) {
   // The same object loaded twice with one BTF (e.g. its BTF fd reused).
   AppPins Pins;
   MapCollector C(Pins);
-  EXPECT_EQ(C.addMap(100, CountersSection, 7, 8, someFd()), 0);
-  EXPECT_EQ(C.addMap(100, CountersSection, 7, 8, someFd()), 1);
-  EXPECT_EQ(C.addMap(100, DataSection, 7, 8, someFd()), 0);
-  EXPECT_EQ(C.addMap(100, DataSection, 7, 8, someFd()), 1);
+  EXPECT_EQ(C.addMap(100, slotOf(CountersSection), 7, 8, someFd()), 0);
+  EXPECT_EQ(C.addMap(100, slotOf(CountersSection), 7, 8, someFd()), 1);
+  EXPECT_EQ(C.addMap(100, slotOf(DataSection), 7, 8, someFd()), 0);
+  EXPECT_EQ(C.addMap(100, slotOf(DataSection), 7, 8, someFd()), 1);
   EXPECT_EQ(C.groups().size(), 2u);
 }
 
@@ -106,8 +112,8 @@ TEST(MapCollectorGroups, OtherMapsAreNotTaken) {
   MapCollector C(Pins);
   UniqueFd Fd = someFd();
   int Raw = Fd.get();
-  EXPECT_EQ(C.addMap(100, ".rodata", 7, 8, std::move(Fd)), -1);
-  EXPECT_EQ(C.addMap(100, "counts", 7, 8, someFd()), -1);
+  EXPECT_EQ(C.addMap(100, slotOf(".rodata"), 7, 8, std::move(Fd)), -1);
+  EXPECT_EQ(C.addMap(100, slotOf("counts"), 7, 8, someFd()), -1);
   EXPECT_TRUE(C.groups().empty());
   // Closed: bpfcov keeps no fd of a map it does not pin.
   EXPECT_EQ(fcntl(Raw, F_GETFD), -1);
@@ -116,13 +122,13 @@ TEST(MapCollectorGroups, OtherMapsAreNotTaken) {
 TEST(MapCollectorGroups, CompleteNeedsAllFourAndAWholeHeader) {
   AppPins Pins;
   MapCollector C(Pins);
-  C.addMap(100, CountersSection, 7, 8, someFd());
-  C.addMap(100, DataSection, 7, 8, someFd());
-  C.addMap(100, NamesSection, 7, 8, someFd());
+  C.addMap(100, slotOf(CountersSection), 7, 8, someFd());
+  C.addMap(100, slotOf(DataSection), 7, 8, someFd());
+  C.addMap(100, slotOf(NamesSection), 7, 8, someFd());
   EXPECT_EQ(C.groups()[0].count(), 3u);
   EXPECT_FALSE(C.groups()[0].isComplete());
   // A covmap too small for bpfcov's header: not bpfcov's.
-  C.addMap(100, CovMapSection, 7, CovMapSize - 1, someFd());
+  C.addMap(100, slotOf(CovMapSection), 7, CovMapSize - 1, someFd());
   EXPECT_EQ(C.groups()[0].count(), 4u);
   EXPECT_FALSE(C.groups()[0].isComplete());
   EXPECT_EQ(C.groups()[0].CovMapValueSize, CovMapSize - 1);
