@@ -28,7 +28,8 @@ namespace bpfcov {
 
 namespace {
 
-/// The bytes of section \p Name of ELF file \p Path ("" when it has none).
+/// The bytes of section \p Name of ELF file \p Path ("" when it has none
+/// or is no ELF file).
 /// Returns 0 or -errno with \p Err.
 int readElfSection(const std::string &Path, const char *Name,
                    std::string &Out, std::string &Err) {
@@ -43,14 +44,16 @@ int readElfSection(const std::string &Path, const char *Name,
     Err = "cannot open '" + Path + "': " + std::strerror(E);
     return -E;
   }
+  // Not ELF (llvm-cov also reads other formats): no such section.
   Elf *E = elf_begin(Fd, ELF_C_READ, nullptr);
   size_t StrIdx = 0;
+  bool IsElf = E && elf_kind(E) == ELF_K_ELF;
   int R = 0;
-  if (!E || elf_kind(E) != ELF_K_ELF || elf_getshdrstrndx(E, &StrIdx)) {
-    Err = "'" + Path + "' is not an ELF object: " + elf_errmsg(-1);
+  if (IsElf && elf_getshdrstrndx(E, &StrIdx)) {
+    Err = "'" + Path + "': cannot read its section names: " + elf_errmsg(-1);
     R = -EINVAL;
   }
-  for (Elf_Scn *Scn = nullptr; !R && (Scn = elf_nextscn(E, Scn));) {
+  for (Elf_Scn *Scn = nullptr; IsElf && !R && (Scn = elf_nextscn(E, Scn));) {
     GElf_Shdr Shdr;
     if (!gelf_getshdr(Scn, &Shdr))
       continue;
