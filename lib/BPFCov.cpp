@@ -429,23 +429,23 @@ bool BPFCovRewriter::run() {
   stripCoverageMapping();                 // STEP 13
   emitUses();                             // STEP 14
   DIB->finalize();
-  if (StripInitializersOnly)
+  if (StripInitializersOnly) {
     emitNotInstrumented(M, NotInstrumented); // STEP 15 (NotInstrumented.cpp)
-  if (!StripInitializersOnly) {
-    CounterOwners Owners = getCounterOwners();
-    dropNamedFunctions(M, Owners, NotInstrumented); // STEP 15 (same)
-    if (ByteCounters)
-      alignByteCounterStores(M);          // STEP 15 (ByteCounters.cpp)
-    if (cleanUpCounterUpdates(M) &&       // STEP 16 (CleanUp.cpp)
-        ByteCounters)
-      hoistByteCounterStores(M);          // STEP 17 (ByteCounters.cpp)
-    mergeCounterAdds(M);                  // STEP 18 (MergeCounterAdds.cpp)
-    defineGlobalCallArgs(M);              // STEP 19 (GlobalCallArgs.cpp)
-    dropLongJumpFunctions(M, Owners,      // STEP 20 (JumpCheck.cpp,
-                          NotInstrumented); //   NotInstrumented.cpp)
-    if (!Quiet)
-      warnNotInstrumented(NotInstrumented);
+    return true;
   }
+  CounterOwners Owners = getCounterOwners();
+  dropNamedFunctions(M, Owners, NotInstrumented); // STEP 15a (NotInstrumented.cpp)
+  if (ByteCounters)
+    alignByteCounterStores(M);            // STEP 15b (ByteCounters.cpp)
+  if (cleanUpCounterUpdates(M) &&         // STEP 16 (CleanUp.cpp)
+      ByteCounters)
+    hoistByteCounterStores(M);            // STEP 17 (ByteCounters.cpp)
+  mergeCounterAdds(M);                    // STEP 18 (MergeCounterAdds.cpp)
+  defineGlobalCallArgs(M);                // STEP 19 (GlobalCallArgs.cpp)
+  dropLongJumpFunctions(M, Owners,        // STEP 20 (JumpCheck.cpp,
+                        NotInstrumented); //   NotInstrumented.cpp)
+  if (!Quiet)
+    warnNotInstrumented(NotInstrumented);
   return true;
 }
 
