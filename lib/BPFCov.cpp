@@ -1141,14 +1141,16 @@ void BPFCovRewriter::stripCoverageMapping() {
       Mapping.push_back(&GV);
   if (StripInitializersOnly) {
     // The functions left without counter updates lose their records.
-    SmallPtrSet<const GlobalValue *, 4> NotShown;
+    SmallVector<GlobalVariable *, 4> NotShown;
     for (GlobalVariable *GV : Mapping)
       if (isNotInstrumentedRecord(*GV, NotInstrumented))
-        NotShown.insert(GV);
-    stripFromUsedLists([&](const GlobalValue *GV) { return NotShown.count(GV); });
-    for (const GlobalValue *GV : NotShown)
-      const_cast<GlobalValue *>(GV)->eraseFromParent();
-    erase_if(Mapping, [&](GlobalVariable *GV) { return NotShown.count(GV); });
+        NotShown.push_back(GV);
+    stripFromUsedLists(
+        [&](const GlobalValue *GV) { return is_contained(NotShown, GV); });
+    erase_if(Mapping,
+             [&](GlobalVariable *GV) { return is_contained(NotShown, GV); });
+    for (GlobalVariable *GV : NotShown)
+      GV->eraseFromParent();
     for (GlobalVariable *GV : Mapping) {
       GV->setComdat(nullptr);
       if (GV->hasLinkOnceLinkage() || GV->hasWeakLinkage())

@@ -42,8 +42,8 @@ static constexpr int64_t JumpRange = 32767;
 
 static cl::opt<unsigned> JumpRangeOpt(
     "bpfcov-jump-range",
-    cl::desc("The longest jump the check allows, in instruction slots (for "
-             "tests: 32767, a BPF jump's, unless lowered)"),
+    cl::desc("The longest jump the check allows, in instruction slots "
+             "(default: 32767, a BPF jump's; tests lower it)"),
     cl::init(JumpRange), cl::Hidden);
 
 static cl::opt<unsigned> JumpCheckSlotsOpt(

@@ -49,7 +49,8 @@ using namespace bpfcov;
 static cl::list<std::string> NotInstrumentedOpt(
     "bpfcov-not-instrumented",
     cl::desc("Functions to leave without counter updates (comma-separated): "
-             "their coverage is reported as not instrumented"),
+             "their coverage is reported as not instrumented (default: "
+             "none)"),
     cl::CommaSeparated);
 
 static cl::opt<bool> JumpFallbackOpt(
