@@ -74,20 +74,23 @@ int readElfSection(const std::string &Path, const char *Name,
 } // namespace
 
 int readNotInstrumented(const std::vector<std::string> &Objects,
-                        std::vector<NotInstrumented> &Out, std::string &Err) {
+                        std::vector<NotInstrumented> &Out) {
+  std::string Err;
   for (const std::string &Obj : Objects) {
     std::string Text;
-    if (int R = readElfSection(Obj, NotInstrumentedSection, Text, Err))
+    if (int R = readElfSection(Obj, NotInstrumentedSection, Text, Err)) {
+      pErr("%s", Err.c_str());
       return R;
+    }
     std::istringstream Lines(Text);
     for (std::string Line; std::getline(Lines, Line);) {
       size_t Tab1 = Line.find('\t');
       size_t Tab2 = Tab1 == std::string::npos ? Tab1 : Line.find('\t', Tab1 + 1);
       if (Tab2 == std::string::npos) {
-        Err = "'" + Obj + "': malformed line '" + Line + "' in section '" +
-              NotInstrumentedSection +
-              "' (expected function, file and reason separated by tabs): "
-              "rebuild the object with this bpfcov";
+        pErr("'%s': malformed line '%s' in section '%s' (expected function, "
+             "file and reason separated by tabs): rebuild the object with "
+             "this bpfcov",
+             Obj.c_str(), Line.c_str(), NotInstrumentedSection);
         return -EINVAL;
       }
       Out.push_back({Obj, Line.substr(0, Tab1),

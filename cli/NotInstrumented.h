@@ -33,10 +33,10 @@ struct NotInstrumented {
 };
 
 /// Appends the functions each object of \p Objects lists (none when it has
-/// no such section). Returns 0, or -errno with \p Err naming the object and
-/// the problem.
+/// no such section). Returns 0 or -errno (after printing the object and the
+/// problem).
 int readNotInstrumented(const std::vector<std::string> &Objects,
-                        std::vector<NotInstrumented> &Out, std::string &Err);
+                        std::vector<NotInstrumented> &Out);
 
 /// One "not instrumented: <function> (<file>): <reason>" line each.
 std::string formatNotInstrumented(const std::vector<NotInstrumented> &List);

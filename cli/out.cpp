@@ -430,11 +430,8 @@ int runOut(OutArgs &O) {
 
   // STEP 2b: the functions the pass left without counters.
   std::vector<NotInstrumented> NotInstr;
-  std::string Err;
-  if (readNotInstrumented(Objects, NotInstr, Err)) {
-    pErr("%s", Err.c_str());
+  if (readNotInstrumented(Objects, NotInstr))
     return 1;
-  }
 
   // STEP 3: the tools of an LLVM that reads this raw version.
   ToolSearch Search;
@@ -444,6 +441,7 @@ int runOut(OutArgs &O) {
     Search.PathEnv = Path;
   Search.Majors = Majors;
   LLVMToolPair Tools;
+  std::string Err;
   if (findLLVMTools(Search, RawVersion, Tools, Err)) {
     pErr("%s", Err.c_str());
     return 1;
