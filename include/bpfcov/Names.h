@@ -41,6 +41,7 @@ inline constexpr const char CovMapSection[] = BPFCOV_COVMAP_SECTION;
 /// without counter updates, one line each, "<function>\t<file>\t<reason>\n"
 /// (lib/NotInstrumented.cpp writes it, cli/NotInstrumented.cpp reads it).
 /// Their coverage records are dropped, so llvm-cov does not show them.
+/// Not .rodata.<x>: libbpf would make a map of it were the object loaded.
 inline constexpr const char NotInstrumentedSection[] = ".bpfcov.notinstr";
 
 //===-- Pins: <bpffs>/<PinRoot>/<app>/<object>/<pin> ----------------------===//
