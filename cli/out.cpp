@@ -17,6 +17,7 @@
 #include "Diag.h"
 #include "Json.h"
 #include "LLVMTools.h"
+#include "NotInstrumented.h"
 #include "ProfRaw.h"
 #include "ProfileInputs.h"
 #include "SafeFs.h"
@@ -297,6 +298,7 @@ struct OutResult {
   const CoverageSummary &Summary;
   bool ReportOnStdout;
   std::string TestIndex; ///< --per-test: the index's JSON file
+  const std::vector<NotInstrumented> &NotInstr; ///< not in the report
 };
 
 /// -j: one JSON value on stdout (see docs/bpfcov-out.md).
@@ -328,6 +330,8 @@ void printResultJson(const OutResult &R) {
   W.beginObject();
   jsonMetrics(W, R.Summary.Totals);
   W.endObject();
+  W.key("not_instrumented");
+  jsonNotInstrumented(W, R.NotInstr);
   W.key("fail_under");
   W.beginArray();
   bool Passed = true;
@@ -358,6 +362,7 @@ void printResultPlain(const OutResult &R) {
     std::fputs("Bool counters: every count is hit (1) or not hit (0), never "
                "how often\n",
                Table);
+  std::fputs(formatNotInstrumented(R.NotInstr).c_str(), Table);
   std::fflush(Table);
   if (!R.ReportOnStdout)
     pInfo("%s report written to '%s'", formatName(R.O.Format),
@@ -423,6 +428,11 @@ int runOut(OutArgs &O) {
   if (findObjects(O.Objects, Profiles, Objects))
     return 1;
 
+  // STEP 2b: the functions the pass left without counters.
+  std::vector<NotInstrumented> NotInstr;
+  if (readNotInstrumented(Objects, NotInstr))
+    return 1;
+
   // STEP 3: the tools of an LLVM that reads this raw version.
   ToolSearch Search;
   Search.LLVMBin = O.LLVMBin;
@@ -479,6 +489,8 @@ int runOut(OutArgs &O) {
     if (ByteCoverage && covHasBinaryCounters(Tools.Cov))
       Show.push_back("-binary-counters");
     if (runChecked(Show, "", R))
+      return 1;
+    if (addNotInstrumentedPage(Report.Path, NotInstr))
       return 1;
     if (int E = writeMarker(Report.Path, ReportMarker, ReportMarkerText)) {
       pErr("cannot write '%s' in the report: %s", ReportMarker,
@@ -604,8 +616,8 @@ int runOut(OutArgs &O) {
   if (O.PerTest && !IsDir && writeOutputFile(IndexPath, TestIndexBytes))
     return 1;
 
-  OutResult Res{O,          RawPaths,     Objects,  Tools,    RawVersion,
-                ByteCoverage, Summary,   ToStdout, IndexPath};
+  OutResult Res{O,          RawPaths, Objects,  Tools,     RawVersion,
+                ByteCoverage, Summary,  ToStdout, IndexPath, NotInstr};
   bool Passed = true;
   for (const FailUnder &F : O.FailUnders)
     Passed &= F.passes(Summary);

@@ -9,6 +9,7 @@
 #   bpfcov_add_bpf_object(NAME raw_enter SOURCE raw_enter.bpf.c
 #                         [SKELETON] [PLAIN] [COUNTERS atomic|plain|percpu|bool]
 #                         [COUNTERS_SECTION profc|bss]
+#                         [NOT_INSTRUMENTED func...]
 #                         [INCLUDES dir...] [DEFINES X=1...] [DEPENDS file...])
 #
 # COUNTERS defaults to atomic: exact counts when programs run on several CPUs
@@ -21,6 +22,9 @@
 # COUNTERS_SECTION defaults to profc (the counters' own .data.profc map);
 # bss puts them in .bss, for loaders that know only .bss, .data and .rodata*
 # (cilium/ebpf 0.9); not with COUNTERS bool.
+# NOT_INSTRUMENTED leaves those functions (and what is inlined into them)
+# without counters (-bpfcov-not-instrumented), e.g. one the verifier finds
+# too large instrumented: `bpfcov out` lists them as not instrumented.
 # Works in this project and, after `cmake --install`, from any other one
 # with find_package(BPFCov) (BPFCovConfig.cmake sets the tool paths).
 include_guard(GLOBAL)
@@ -70,7 +74,7 @@ endmacro()
 
 function(bpfcov_add_bpf_object)
   cmake_parse_arguments(A "SKELETON;PLAIN" "NAME;SOURCE;COUNTERS;COUNTERS_SECTION"
-                        "INCLUDES;DEFINES;DEPENDS" ${ARGN})
+                        "INCLUDES;DEFINES;DEPENDS;NOT_INSTRUMENTED" ${ARGN})
   if(NOT A_NAME OR NOT A_SOURCE)
     message(FATAL_ERROR "bpfcov_add_bpf_object: NAME and SOURCE are required")
   endif()
@@ -141,6 +145,14 @@ function(bpfcov_add_bpf_object)
     set(_strip "bpf-cov<strip-initializers-only;percpu>")
   endif()
 
+  # Both objects get the same list: the .bpf.obj says what the .bpf.o lacks.
+  set(_passopts -bpfcov-object-name=${A_NAME}
+                -bpfcov-counters-section=${A_COUNTERS_SECTION})
+  if(A_NOT_INSTRUMENTED)
+    string(REPLACE ";" "," _notinstr "${A_NOT_INSTRUMENTED}")
+    list(APPEND _passopts -bpfcov-not-instrumented=${_notinstr})
+  endif()
+
   set(_d ${CMAKE_CURRENT_BINARY_DIR})
   set(_ll ${_d}/${A_NAME}.bpf.ll)
   set(_o ${_d}/${A_NAME}.bpf.o)
@@ -154,8 +166,7 @@ function(bpfcov_add_bpf_object)
   # opt (bpf-cov) -> llc -> x.bpf.o, loadable
   add_custom_command(OUTPUT ${_o}
     COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin} "-passes=${_pass}"
-            -bpfcov-object-name=${A_NAME}
-            -bpfcov-counters-section=${A_COUNTERS_SECTION} ${_ll} -o ${_o}.bc
+            ${_passopts} ${_ll} -o ${_o}.bc
     COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_o}.bc -o ${_o}
     COMMAND ${CMAKE_COMMAND} -E remove ${_o}.bc
     DEPENDS ${_ll} ${_plugin_dep}
@@ -163,9 +174,7 @@ function(bpfcov_add_bpf_object)
   # opt (bpf-cov<strip-initializers-only>) -> llc -> x.bpf.obj, for llvm-cov
   add_custom_command(OUTPUT ${_obj}
     COMMAND ${BPFCOV_OPT} -load ${_plugin} -load-pass-plugin ${_plugin}
-            "-passes=${_strip}"
-            -bpfcov-object-name=${A_NAME}
-            -bpfcov-counters-section=${A_COUNTERS_SECTION} ${_ll} -o ${_obj}.bc
+            "-passes=${_strip}" ${_passopts} ${_ll} -o ${_obj}.bc
     COMMAND ${BPFCOV_LLC} -march=bpf -filetype=obj ${_obj}.bc -o ${_obj}
     COMMAND ${CMAKE_COMMAND} -E remove ${_obj}.bc
     DEPENDS ${_ll} ${_plugin_dep}

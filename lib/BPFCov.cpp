@@ -52,6 +52,7 @@
 #include "llvm/Support/LEB128.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 #include <cstdlib>
 #include <map>
@@ -114,6 +115,7 @@ struct FunctionRecord {
   uint64_t NumBitmapBytes = 0;
   uint64_t BitmapOffset = 0;
   std::string Stem; ///< sanitized function part of the symbol names
+  std::string ProfileName; ///< "f", or "x.bpf.c:f" for a static f
 };
 
 /// Holds the module-wide state of one rewrite (like InstrProfiling's
@@ -128,6 +130,11 @@ public:
 
   /// Runs the whole rewrite; returns true if the module changed.
   bool run();
+
+  /// The functions left without counter updates (lib/NotInstrumented.cpp).
+  std::vector<NotInstrumentedFunction> NotInstrumented;
+  /// No warnings: the .bpf.obj run's replay of the loadable run.
+  bool Quiet = false;
 
 private:
   Module &M;
@@ -188,6 +195,11 @@ private:
   void stripCoverageMapping();
   /// Appends NewUsed to llvm.compiler.used.
   void emitUses();
+  /// The .bpf.obj's NotInstrumented: the loadable run's, replayed on a copy
+  /// of the input when the option or the jump check can make one.
+  void replayLoadableRun();
+  /// Each counters and bitmap global, with its function's record.
+  CounterOwners getCounterOwners() const;
 
   // Helpers of the steps.
 
@@ -397,6 +409,8 @@ bool BPFCovRewriter::run() {
   }
   for (GlobalVariable &GV : M.globals())
     TakenNames.insert(GV.getName());
+  if (StripInitializersOnly)
+    replayLoadableRun();                  // STEP 0 (NotInstrumented.cpp)
   DIB = std::make_unique<DIBuilder>(M, /*AllowUnresolved=*/true, CU);
 
   stripProfileRuntime();                  // STEP 1
@@ -415,16 +429,23 @@ bool BPFCovRewriter::run() {
   stripCoverageMapping();                 // STEP 13
   emitUses();                             // STEP 14
   DIB->finalize();
-  if (!StripInitializersOnly) {
-    if (ByteCounters)
-      alignByteCounterStores(M);          // STEP 15 (ByteCounters.cpp)
-    if (cleanUpCounterUpdates(M) &&       // STEP 16 (CleanUp.cpp)
-        ByteCounters)
-      hoistByteCounterStores(M);          // STEP 17 (ByteCounters.cpp)
-    mergeCounterAdds(M);                  // STEP 18 (MergeCounterAdds.cpp)
-    defineGlobalCallArgs(M);              // STEP 19 (GlobalCallArgs.cpp)
-    checkJumpRanges(M);                   // STEP 20 (JumpCheck.cpp)
+  if (StripInitializersOnly) {
+    emitNotInstrumented(M, NotInstrumented); // STEP 15 (NotInstrumented.cpp)
+    return true;
   }
+  CounterOwners Owners = getCounterOwners();
+  dropNamedFunctions(M, Owners, NotInstrumented); // STEP 15a (NotInstrumented.cpp)
+  if (ByteCounters)
+    alignByteCounterStores(M);            // STEP 15b (ByteCounters.cpp)
+  if (cleanUpCounterUpdates(M) &&         // STEP 16 (CleanUp.cpp)
+      ByteCounters)
+    hoistByteCounterStores(M);            // STEP 17 (ByteCounters.cpp)
+  mergeCounterAdds(M);                    // STEP 18 (MergeCounterAdds.cpp)
+  defineGlobalCallArgs(M);                // STEP 19 (GlobalCallArgs.cpp)
+  dropLongJumpFunctions(M, Owners,        // STEP 20 (JumpCheck.cpp,
+                        NotInstrumented); //   NotInstrumented.cpp)
+  if (!Quiet)
+    warnNotInstrumented(NotInstrumented);
   return true;
 }
 
@@ -519,6 +540,29 @@ bool BPFCovRewriter::stripProfileRuntime() {
   return Changed;
 }
 
+void BPFCovRewriter::replayLoadableRun() {
+  // STEP 0 (.bpf.obj): the same input gives the same list as the loadable
+  // run; a copy of it goes through that run, silently.
+  if (!hasNamedNotInstrumented() && !mayNeedJumpCheck(M))
+    return;
+  std::unique_ptr<Module> Copy = CloneModule(M);
+  BPFCovRewriter Loadable(*Copy, /*StripInitializersOnly=*/false, PerCpu,
+                          Bool);
+  Loadable.Quiet = true;
+  Loadable.run();
+  NotInstrumented = std::move(Loadable.NotInstrumented);
+}
+
+CounterOwners BPFCovRewriter::getCounterOwners() const {
+  CounterOwners Owners;
+  for (const FunctionRecord &R : Records) {
+    Owners[R.Counters] = {R.ProfileName, R.NameRef};
+    if (R.Bitmap)
+      Owners[R.Bitmap] = {R.ProfileName, R.NameRef};
+  }
+  return Owners;
+}
+
 void BPFCovRewriter::collectRecords() {
   // STEP 2: read every __profd_* record. LLVM 14's layout is
   //   { i64 NameRef, i64 FuncHash, i64 CounterPtr, i8* FnPtr, i8* Values,
@@ -526,6 +570,12 @@ void BPFCovRewriter::collectRecords() {
   // and later versions insert fields, so only NameRef and FuncHash are read
   // by position; the counters (and MC/DC bitmap) are found by the globals
   // the record refers to, and their sizes come from those globals' types.
+  // Names come from the name blob (zlib-compressed or not).
+  InstrProfSymtab Symtab;
+  if (GlobalVariable *Names = M.getNamedGlobal(getInstrProfNamesVarName()))
+    if (auto *Blob = dyn_cast<ConstantDataSequential>(Names->getInitializer()))
+      if (Error E = Symtab.create(Blob->getRawDataValues()))
+        consumeError(std::move(E));
   for (GlobalVariable &GV : M.globals()) {
     if (!compat::startsWith(GV.getName(), getInstrProfDataVarPrefix()) ||
         !GV.hasInitializer())
@@ -558,6 +608,10 @@ void BPFCovRewriter::collectRecords() {
       R.Bitmap = nullptr;
     R.Stem = sanitizeIdentifier(
         GV.getName().drop_front(getInstrProfDataVarPrefix().size()));
+    R.ProfileName = compat::getProfileName(Symtab, R.NameRef);
+    if (R.ProfileName.empty())
+      R.ProfileName =
+          GV.getName().drop_front(getInstrProfDataVarPrefix().size()).str();
     Records.push_back(R);
   }
 }
@@ -1086,6 +1140,17 @@ void BPFCovRewriter::stripCoverageMapping() {
     if (GV.getSection() == CovFunSection || &GV == CovMap)
       Mapping.push_back(&GV);
   if (StripInitializersOnly) {
+    // The functions left without counter updates lose their records.
+    SmallVector<GlobalVariable *, 4> NotShown;
+    for (GlobalVariable *GV : Mapping)
+      if (isNotInstrumentedRecord(*GV, NotInstrumented))
+        NotShown.push_back(GV);
+    stripFromUsedLists(
+        [&](const GlobalValue *GV) { return is_contained(NotShown, GV); });
+    erase_if(Mapping,
+             [&](GlobalVariable *GV) { return is_contained(NotShown, GV); });
+    for (GlobalVariable *GV : NotShown)
+      GV->eraseFromParent();
     for (GlobalVariable *GV : Mapping) {
       GV->setComdat(nullptr);
       if (GV->hasLinkOnceLinkage() || GV->hasWeakLinkage())

@@ -51,6 +51,14 @@
 // (lib/GlobalCallArgs.cpp). Last, a module big enough to need it is compiled once more to
 // check that no BPF jump exceeds its 16-bit offset (lib/JumpCheck.cpp).
 //
+// Not instrumented (lib/NotInstrumented.cpp): the functions named by
+// -bpfcov-not-instrumented=f,g, and each function that needs a jump out of
+// range, lose their counter updates (and so do the functions inlined into
+// them); the pass warns once per function. The .bpf.obj run gets the same
+// list (it replays the loadable run on a copy when the jump check or the
+// option could add to it), drops those functions' coverage records and
+// writes the list into .bpfcov.notinstr, which `bpfcov out` reports.
+//
 // USAGE:
 //   opt -load-pass-plugin libBPFCov.so -passes=bpf-cov x.ll -o x.cov.bc
 //   opt -load-pass-plugin libBPFCov.so
@@ -61,8 +69,12 @@
 #ifndef BPFCOV_BPFCOV_H
 #define BPFCOV_BPFCOV_H
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/IR/Instruction.h"
 #include "llvm/IR/PassManager.h"
+
+#include <string>
+#include <vector>
 
 namespace bpfcov {
 
@@ -97,9 +109,77 @@ bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly,
 /// running the interrupt handlers, which remove opt's output file.
 [[noreturn]] void reportError(const llvm::Twine &Msg);
 
-/// Fails with an error naming the function when llc would emit a jump
-/// beyond the 16-bit offset of a BPF jump (lib/JumpCheck.cpp).
-void checkJumpRanges(llvm::Module &M);
+/// A function that needs a jump beyond the 16-bit offset of a BPF jump:
+/// its longest, in instruction slots.
+struct LongJump {
+  std::string Function;
+  int64_t Offset;
+};
+
+/// True when a function of \p M may be big enough to need a long jump (an
+/// upper bound of its size exceeds -bpfcov-jump-check-slots).
+bool mayNeedJumpCheck(const llvm::Module &M);
+
+/// The functions for which llc would emit a jump beyond the 16-bit offset
+/// of a BPF jump, each with its longest (lib/JumpCheck.cpp).
+std::vector<LongJump> findLongJumps(llvm::Module &M);
+
+/// "it needs a jump of <Offset> instructions, beyond the ... offset".
+std::string describeLongJump(int64_t Offset);
+
+/// Fails with the error that names \p J's function, its distance and the
+/// ways out (lib/JumpCheck.cpp).
+[[noreturn]] void reportLongJump(const LongJump &J);
+
+/// A function left without counter updates, and why: its coverage record
+/// leaves the .bpf.obj and its line goes to NotInstrumentedSection.
+struct NotInstrumentedFunction {
+  std::string Name;   ///< as in the source (no "file.c:" of static ones)
+  std::string File;   ///< its source file, from the debug info ("" if none)
+  std::string Reason; ///< e.g. "inlined into 'on_event'"
+  uint64_t NameRef = 0; ///< MD5 of its profile name, as in its records
+};
+
+/// The function whose coverage record a counters (or MC/DC bitmap) global
+/// belongs to: its profile name ("x.bpf.c:helper" for static ones) and the
+/// NameRef of its records.
+struct CounterOwner {
+  std::string ProfileName;
+  uint64_t NameRef = 0;
+};
+using CounterOwners =
+    llvm::DenseMap<const llvm::GlobalVariable *, CounterOwner>;
+
+/// Removes the counter updates of the functions -bpfcov-not-instrumented
+/// names (an unknown name is an error) and adds them, and every function
+/// inlined into them, to \p List (lib/NotInstrumented.cpp). Returns true if
+/// \p M changed.
+bool dropNamedFunctions(llvm::Module &M, const CounterOwners &Owners,
+                        std::vector<NotInstrumentedFunction> &List);
+
+/// The jump check: each function that needs a jump out of range loses its
+/// counter updates (unless -bpfcov-jump-fallback=false) and joins \p List,
+/// until none does; a function out of range without counter updates is an
+/// error (lib/NotInstrumented.cpp, with lib/JumpCheck.cpp).
+void dropLongJumpFunctions(llvm::Module &M, const CounterOwners &Owners,
+                           std::vector<NotInstrumentedFunction> &List);
+
+/// True when -bpfcov-not-instrumented names a function.
+bool hasNamedNotInstrumented();
+
+/// One `warning: bpf-cov: function 'F' is not instrumented: <reason>` line
+/// per function of \p List, on stderr.
+void warnNotInstrumented(llvm::ArrayRef<NotInstrumentedFunction> List);
+
+/// True if \p GV is the coverage record (covfun) of a function of \p List:
+/// the .bpf.obj drops it, so llvm-cov does not show the function.
+bool isNotInstrumentedRecord(const llvm::GlobalVariable &GV,
+                             llvm::ArrayRef<NotInstrumentedFunction> List);
+
+/// For the .bpf.obj: writes \p List into NotInstrumentedSection (nothing
+/// when it is empty).
+void emitNotInstrumented(llvm::Module &M,
+                         llvm::ArrayRef<NotInstrumentedFunction> List);
 
 /// Gives each store to one-byte counters the alignment its address has in
 /// .data.profc (8-aligned arrays), so llc emits one store where clang

@@ -46,7 +46,7 @@ using namespace llvm;
 STATISTIC(NumAlignedStores, "Number of byte-counter stores given their alignment");
 
 bool bpfcov::alignByteCounterStores(Module &M) {
-  // STEP 15: clang merges neighbouring byte stores,
+  // STEP 15b: clang merges neighbouring byte stores,
   //   store i16 0, ptr getelementptr (i8, ptr @__profc_f, i64 2), align 1
   // whose alignment the 8-aligned arrays of .data.profc now give.
   const DataLayout &DL = M.getDataLayout();

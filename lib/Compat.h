@@ -110,6 +110,15 @@ inline constexpr llvm::CodeGenFileType AssemblyFile =
 inline constexpr llvm::CodeGenFileType AssemblyFile = llvm::CGFT_AssemblyFile;
 #endif
 
+/// The profile name ("x.bpf.c:helper") of \p MD5 in \p Symtab, or "".
+inline std::string getProfileName(llvm::InstrProfSymtab &Symtab, uint64_t MD5) {
+#if LLVM_VERSION_MAJOR >= 18
+  return Symtab.getFuncOrVarName(MD5).str();
+#else
+  return Symtab.getFuncName(MD5).str();
+#endif
+}
+
 } // namespace compat
 } // namespace bpfcov
 

@@ -33,17 +33,25 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 
+#include <cstdlib>
+
 using namespace llvm;
 
 /// The range of a 16-bit jump offset, in instruction slots.
-static constexpr int64_t MinJumpOffset = -32768, MaxJumpOffset = 32767;
+static constexpr int64_t JumpRange = 32767;
+
+static cl::opt<unsigned> JumpRangeOpt(
+    "bpfcov-jump-range",
+    cl::desc("The longest jump the check allows, in instruction slots "
+             "(default: 32767, a BPF jump's; tests lower it)"),
+    cl::init(JumpRange), cl::Hidden);
 
 static cl::opt<unsigned> JumpCheckSlotsOpt(
     "bpfcov-jump-check-slots",
     cl::desc("Compile a module once more to check its BPF jump offsets when "
              "a function may exceed this many instruction slots "
              "(default: 32767, the range of a jump; 0 always checks)"),
-    cl::init(MaxJumpOffset));
+    cl::init(JumpRange));
 
 /// An upper bound of the instruction slots llc emits for \p F: generous per
 /// IR instruction, and per byte of a constant-length memory intrinsic.
@@ -70,16 +78,30 @@ struct Jump {
 };
 } // namespace
 
-void bpfcov::checkJumpRanges(Module &M) {
-  bool MayOverflow = false;
+bool bpfcov::mayNeedJumpCheck(const Module &M) {
   for (const Function &F : M)
     if (!F.isDeclaration() && estimateSlots(F) > JumpCheckSlotsOpt)
-      MayOverflow = true;
-  if (!MayOverflow)
-    return;
+      return true;
+  return false;
+}
+
+/// The range of the jumps the check allows.
+static int64_t maxJump() { return JumpRangeOpt; }
+static int64_t minJump() { return -maxJump() - 1; }
+
+std::string bpfcov::describeLongJump(int64_t Offset) {
+  return ("needs a jump of " + Twine(Offset) + " instructions, beyond the " +
+          Twine(minJump()) + ".." + Twine(maxJump()) + " of a BPF jump offset")
+      .str();
+}
+
+std::vector<bpfcov::LongJump> bpfcov::findLongJumps(Module &M) {
+  std::vector<LongJump> Long;
+  if (!mayNeedJumpCheck(M))
+    return Long;
   std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(M);
   if (!TM)
-    return; // opt without the BPF target: llc would fail the same way
+    return Long; // opt without the BPF target: llc would fail the same way
   // STEP 20: what llc emits, as assembly:
   //   foo:
   //           if r1 > 7 goto LBB0_12
@@ -91,7 +113,7 @@ void bpfcov::checkJumpRanges(Module &M) {
     raw_svector_ostream OS(Asm);
     legacy::PassManager PM;
     if (TM->addPassesToEmitFile(PM, OS, nullptr, compat::AssemblyFile))
-      return;
+      return Long;
     PM.run(*Clone);
   }
   StringMap<int64_t> Labels;
@@ -120,19 +142,26 @@ void bpfcov::checkJumpRanges(Module &M) {
       Jumps.push_back({Slot, Code.substr(Goto + 5).trim().str(), Function});
     Slot += Code.size() > 3 && Code.substr(Code.size() - 3) == " ll" ? 2 : 1;
   }
+  // The longest jump of each function, in the order llc emits them.
   for (const Jump &J : Jumps) {
     auto It = Labels.find(J.Target);
     if (It == Labels.end())
       continue;
     int64_t Offset = It->second - J.Slot - 1;
-    if (Offset >= MinJumpOffset && Offset <= MaxJumpOffset)
+    if (Offset >= minJump() && Offset <= maxJump())
       continue;
-    reportError("function '" + J.Function + "' needs a jump of " +
-                Twine(Offset) + " instructions, beyond the " +
-                Twine(MinJumpOffset) + ".." + Twine(MaxJumpOffset) +
-                " of a BPF jump offset; llc would write it wrapped and the "
-                "verifier reject it ('jump out of range'): make the function "
-                "smaller (less unrolling, __noinline parts) or build it "
-                "with -mcpu=v4 and an LLVM that emits gotol");
+    if (Long.empty() || Long.back().Function != J.Function)
+      Long.push_back({J.Function, Offset});
+    else if (std::abs(Offset) > std::abs(Long.back().Offset))
+      Long.back().Offset = Offset;
   }
+  return Long;
+}
+
+void bpfcov::reportLongJump(const LongJump &J) {
+  reportError("function '" + J.Function + "' " + describeLongJump(J.Offset) +
+              "; llc would write it wrapped and the verifier reject it "
+              "('jump out of range'): make the function smaller (less "
+              "unrolling, __noinline parts) or build it with -mcpu=v4 and an "
+              "LLVM that emits gotol");
 }

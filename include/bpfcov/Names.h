@@ -37,6 +37,12 @@ inline constexpr const char DataSection[] = BPFCOV_DATA_SECTION;
 inline constexpr const char NamesSection[] = BPFCOV_NAMES_SECTION;
 /// bpfcov's own header: producer, raw version, coverage-mapping header.
 inline constexpr const char CovMapSection[] = BPFCOV_COVMAP_SECTION;
+/// In the .bpf.obj only (never loaded): the functions the pass left
+/// without counter updates, one line each, "<function>\t<file>\t<reason>\n"
+/// (lib/NotInstrumented.cpp writes it, cli/NotInstrumented.cpp reads it).
+/// Their coverage records are dropped, so llvm-cov does not show them.
+/// Not .rodata.<x>: libbpf would make a map of it were the object loaded.
+inline constexpr const char NotInstrumentedSection[] = ".bpfcov.notinstr";
 
 //===-- Pins: <bpffs>/<PinRoot>/<app>/<object>/<pin> ----------------------===//
 
