@@ -17,5 +17,5 @@ function clear(r) { for (r in set) delete set[r] }
   delete set[a[2]]
   next
 }
-/\tr[0-9] = -?[0-9]+$/ { split($0, a, "\t"); split(a[2], b, " "); set[b[1]] = 1; next }
+/\tr[0-9] = -?(0x)?[0-9a-f]+$/ { split($0, a, "\t"); split(a[2], b, " "); set[b[1]] = 1; next }
 END { printf "adds %d shared %d\n", n, shared }'
