@@ -188,14 +188,15 @@ bool bpfcov::pinPerCpuRows(Module &M) {
         if (!F0 || P->comesBefore(F0))
           F0 = P;
       }
+      DenseMap<BasicBlock *, Value *> RowAddress;
       DenseMap<std::pair<BasicBlock *, Type *>, Value *> Address;
       for (const Leaf &L : Leaves) {
         Type *Ty = L.User->getOperand(L.Op)->getType();
-        Value *&A = Address[{L.Block, Ty}];
+        Value *A = Address.lookup({L.Block, Ty});
         if (!A) {
           IRBuilder<> B(First[L.Block]);
           B.SetCurrentDebugLocation(GEP->getDebugLoc());
-          Value *&Row = Address[{L.Block, nullptr}];
+          Value *Row = RowAddress.lookup(L.Block);
           if (!Row) {
             Value *Off = RowOff;
             if (RowBytes > UnitBytes)
@@ -203,9 +204,11 @@ bool bpfcov::pinPerCpuRows(Module &M) {
                                 ConstantInt::get(RowOff->getType(),
                                                  RowBytes / UnitBytes));
             Row = pinnedAddress(B, G, Off, GEP->getName());
+            RowAddress[L.Block] = Row;
             ++NumPinnedRows;
           }
           A = B.CreatePointerCast(Row, Ty);
+          Address[{L.Block, Ty}] = A;
         }
         L.User->setOperand(L.Op, A);
       }
