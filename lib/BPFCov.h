@@ -132,7 +132,7 @@ bool mergeCounterAdds(llvm::Module &M);
 /// (lib/PinnedValues.cpp); returns true when \p M changed.
 bool pinCounterAddends(llvm::Module &M);
 
-/// Percpu counters: in a function that bumps several records' counters,
+/// Percpu counters: in a function that bumps four records' counters or more,
 /// computes each row address in the blocks that use it instead of keeping
 /// all of them from the entry on (lib/PinnedValues.cpp); returns true when
 /// \p M changed.

@@ -102,6 +102,10 @@ bool bpfcov::pinCounterAddends(Module &M) {
   return Changed;
 }
 
+/// Records per function from which pinPerCpuRows() computes row addresses
+/// per block: a callee-saved register each would take all four.
+static constexpr unsigned MinPinnedRecords = 4;
+
 bool bpfcov::pinPerCpuRows(Module &M) {
   // STEP 18c (percpu): lib/BPFCov.cpp STEP 7 computes each record's row
   // address once, at entry:
@@ -109,9 +113,10 @@ bool bpfcov::pinPerCpuRows(Module &M) {
   //                    i64 0, i64 %bpfcov.row
   // A function with inlined callees bumps several records, and all their
   // row addresses live across the whole function, each in a callee-saved
-  // register or a stack slot (strobemeta's on_event went past the 512-byte
-  // stack). There, only the row's byte offset is kept, and each block
-  // computes the row addresses it uses, before the first use:
+  // register or a stack slot (strobemeta's on_event, six records, went past
+  // the 512-byte stack). From four records on, only the row's byte offset is
+  // kept, and each block computes the row addresses it uses, before the
+  // first use (more instructions: fewer records keep their addresses):
   //   %bpfcov.rowoff = shl i64 %bpfcov.row, 6                  ; at entry
   //   %__profc_g.row = call ptr asm sideeffect "$0 = $2 ll\n\t$0 += $1",
   //                    "=&r,r,i"(i64 %bpfcov.rowoff, ptr @__profc_g)
@@ -133,7 +138,9 @@ bool bpfcov::pinPerCpuRows(Module &M) {
       RowGEPs.push_back(GEP);
       Globals.insert(G);
     }
-    if (Globals.size() < 2)
+    // Up to three row addresses fit in the callee-saved registers (r6-r9)
+    // beside the program's own values; from four on they take them all.
+    if (Globals.size() < MinPinnedRecords)
       continue;
     // The byte offset of each row index (one %bpfcov.row per function).
     DenseMap<Value *, Value *> RowOffOf;
