@@ -441,6 +441,9 @@ bool BPFCovRewriter::run() {
       ByteCounters)
     hoistByteCounterStores(M);            // STEP 17 (ByteCounters.cpp)
   mergeCounterAdds(M);                    // STEP 18 (MergeCounterAdds.cpp)
+  pinCounterAddends(M);                   // STEP 18b (PinnedValues.cpp)
+  if (PerCpu)
+    pinPerCpuRows(M);                     // STEP 18c (PinnedValues.cpp)
   defineGlobalCallArgs(M);                // STEP 19 (GlobalCallArgs.cpp)
   dropLongJumpFunctions(M, Owners,        // STEP 20 (JumpCheck.cpp,
                         NotInstrumented); //   NotInstrumented.cpp)

@@ -70,6 +70,9 @@
 #define BPFCOV_BPFCOV_H
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instruction.h"
 #include "llvm/IR/PassManager.h"
 
@@ -203,6 +206,30 @@ const llvm::Value *getAccessPointer(const llvm::Instruction &I);
 /// into one add of their sum (lib/MergeCounterAdds.cpp); returns true when
 /// \p M changed.
 bool mergeCounterAdds(llvm::Module &M);
+
+/// Gives each atomic counter add an addend of its own, an inline assembly
+/// `r = N` that llc neither merges with other adds' nor hoists
+/// (lib/PinnedValues.cpp); returns true when \p M changed.
+bool pinCounterAddends(llvm::Module &M);
+
+/// Percpu counters: in a function that bumps four records' counters or more,
+/// computes each row address in the blocks that use it instead of keeping
+/// all of them from the entry on (lib/PinnedValues.cpp); returns true when
+/// \p M changed.
+bool pinPerCpuRows(llvm::Module &M);
+
+/// A copy of \p V, made by \p B, that llc cannot merge with another copy
+/// of \p V (lib/PinnedValues.cpp).
+llvm::Value *pinnedCopy(llvm::IRBuilderBase &B, llvm::Value *V,
+                        const llvm::Twine &Name = "");
+
+/// The address of \p G plus \p Offset bytes, made by \p B with an inline
+/// assembly that llc cannot merge with another (lib/PinnedValues.cpp).
+llvm::Value *pinnedAddress(llvm::IRBuilderBase &B, llvm::GlobalVariable *G,
+                           llvm::Value *Offset, const llvm::Twine &Name = "");
+/// Erases the pinned values of \p F that no counter update uses any more
+/// (lib/PinnedValues.cpp): llc would keep them, for their side effects.
+void eraseUnusedPinnedValues(llvm::Function &F);
 
 /// Gives each undef argument of a call to a global (non-static) function
 /// a defined value, which the verifier checks against the callee's BTF

@@ -1,0 +1,255 @@
+//===-- PinnedValues.cpp - Counter values llc may not share across blocks ---===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// FILE:
+//   lib/PinnedValues.cpp
+//
+// DESCRIPTION:
+//   An atomic add takes its addend in a register (BPF has no immediate
+//   form), and llc treats the `1` of every counter add as one value: its
+//   MachineCSE reuses the entry block's `r1 = 1` in any block the entry
+//   dominates, and MachineLICM hoists it out of loops. The constant then
+//   lives across the program's helper calls in a callee-saved register
+//   (r6-r9, four of them), and the program's own values go to the stack.
+//   In test_sysctl_loop2 the return value was spilled as 32 bits next to a
+//   buffer a helper writes; kernels 6.x drop a spilled register when a
+//   helper writes any byte of its 8-byte slot, and the verifier rejected
+//   the program ("R0 has smin=0 smax=4294967295 should have been in [0, 1]").
+//
+//   Each counter add gets its addend from an inline assembly `r = 1` of its
+//   own, which llc neither merges nor moves (it has side effects):
+//     %one = call i64 asm sideeffect "$0 = 1", "=r"()
+//     atomicrmw add ptr @__profc_f, i64 %one monotonic
+//   The BPF code is what llc emits unshared (two instructions per add);
+//   the constant is dead after its add.
+//
+//   pinnedCopy() and pinnedAddress() do the same for a value and for the
+//   address of a global plus an offset (a per-CPU row address, lib/BPFCov.cpp
+//   STEP 7): computed where they are used, never kept from block to block.
+//
+// USAGE: called by the bpf-cov pass on the loadable object's module, after
+//   the adds were merged (lib/MergeCounterAdds.cpp).
+//===----------------------------------------------------------------------===//
+#include "BPFCov.h"
+#include "CountersSection.h"
+#include "bpfcov/Names.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace llvm;
+using namespace bpfcov;
+
+#define DEBUG_TYPE "bpf-cov"
+
+STATISTIC(NumPinnedAddends, "Number of atomic counter addends pinned to their add");
+STATISTIC(NumPinnedRows, "Number of per-CPU row addresses computed in their block");
+
+/// The metadata that marks bpfcov's pinned values (eraseUnusedPinnedValues).
+static constexpr const char *PinnedMD = "bpfcov.pinned";
+
+/// Marks \p Call, an inline assembly of this file, as a pinned value.
+static CallInst *markPinned(CallInst *Call) {
+  Call->setMetadata(PinnedMD, MDNode::get(Call->getContext(), {}));
+  return Call;
+}
+
+void bpfcov::eraseUnusedPinnedValues(Function &F) {
+  // Its side effects are for llc's sake only: once the counter update it
+  // fed is gone (lib/NotInstrumented.cpp), nothing else keeps it. A row
+  // address may use a pinned offset: repeat until none is left unused.
+  for (bool Erased = true; Erased;) {
+    Erased = false;
+    for (Instruction &I : make_early_inc_range(instructions(F)))
+      if (I.use_empty() && I.getMetadata(PinnedMD)) {
+        I.eraseFromParent();
+        Erased = true;
+      }
+  }
+}
+
+Value *bpfcov::pinnedCopy(IRBuilderBase &B, Value *V, const Twine &Name) {
+  // %v.pinned = call i64 asm sideeffect "$0 = $1", "=r,r"(i64 %v)
+  auto *Ty = FunctionType::get(V->getType(), {V->getType()}, false);
+  return markPinned(B.CreateCall(Ty,
+                                 InlineAsm::get(Ty, "$0 = $1", "=r,r",
+                                                /*hasSideEffects=*/true),
+                                 {V}, Name));
+}
+
+Value *bpfcov::pinnedAddress(IRBuilderBase &B, GlobalVariable *G,
+                             Value *Offset, const Twine &Name) {
+  // The address of @G comes from the assembly too: a `r = @G ll` of llc's
+  // own would be merged with the one of the dominating block and kept.
+  //   %g.row = call ptr asm sideeffect "$0 = $2 ll\n\t$0 += $1",
+  //                                    "=&r,r,i"(i64 %off, ptr @g)
+  auto *Ty = FunctionType::get(G->getType(), {Offset->getType(), G->getType()},
+                               false);
+  return markPinned(B.CreateCall(
+      Ty,
+      InlineAsm::get(Ty, "$0 = $2 ll\n\t$0 += $1", "=&r,r,i",
+                     /*hasSideEffects=*/true),
+      {Offset, G}, Name));
+}
+
+bool bpfcov::pinCounterAddends(Module &M) {
+  // STEP 18b: every atomic add of a constant to a counter.
+  bool Changed = false;
+  for (Function &F : M)
+    for (BasicBlock &BB : F)
+      for (Instruction &I : BB) {
+        auto *RMW = dyn_cast<AtomicRMWInst>(&I);
+        if (!RMW || RMW->getOperation() != AtomicRMWInst::Add ||
+            !isCounterPointer(RMW->getPointerOperand()))
+          continue;
+        auto *C = dyn_cast<ConstantInt>(RMW->getValOperand());
+        // `r = imm` takes a signed 32-bit immediate.
+        if (!C || !RMW->getType()->isIntegerTy(64) ||
+            !isInt<32>(C->getSExtValue()))
+          continue;
+        IRBuilder<> B(RMW);
+        auto *Ty = FunctionType::get(RMW->getType(), false);
+        auto *Asm = InlineAsm::get(Ty, "$0 = " + std::to_string(C->getSExtValue()),
+                                   "=r", /*hasSideEffects=*/true);
+        RMW->setOperand(1, markPinned(B.CreateCall(Ty, Asm, {}, "bpfcov.addend")));
+        ++NumPinnedAddends;
+        Changed = true;
+      }
+  return Changed;
+}
+
+/// Records per function from which pinPerCpuRows() computes row addresses
+/// per block: a callee-saved register each would take all four.
+static constexpr unsigned MinPinnedRecords = 4;
+
+bool bpfcov::pinPerCpuRows(Module &M) {
+  // STEP 18c (percpu): lib/BPFCov.cpp STEP 7 computes each record's row
+  // address once, at entry:
+  //   %__profc_g.row = getelementptr inbounds [64 x [8 x i64]], ptr @__profc_g,
+  //                    i64 0, i64 %bpfcov.row
+  // A function with inlined callees bumps several records, and all their
+  // row addresses live across the whole function, each in a callee-saved
+  // register or a stack slot (strobemeta's on_event, six records, went past
+  // the 512-byte stack). From four records on, only the row's byte offset is
+  // kept, and each block computes the row addresses it uses, before the
+  // first use (more instructions: fewer records keep their addresses):
+  //   %bpfcov.rowoff = shl i64 %bpfcov.row, 6                  ; at entry
+  //   %__profc_g.row = call ptr asm sideeffect "$0 = $2 ll\n\t$0 += $1",
+  //                    "=&r,r,i"(i64 %bpfcov.rowoff, ptr @__profc_g)
+  // (rows of 16 counters or more: a pinned copy of the offset times 2, 3...).
+  const uint64_t UnitBytes = PerCpuRowAlign * 8;
+  const DataLayout &DL = M.getDataLayout();
+  bool Changed = false;
+  for (Function &F : M) {
+    SmallVector<GetElementPtrInst *, 8> RowGEPs;
+    SmallPtrSet<GlobalVariable *, 8> Globals;
+    for (Instruction &I : instructions(F)) {
+      auto *GEP = dyn_cast<GetElementPtrInst>(&I);
+      if (!GEP || GEP->getNumIndices() != 2 ||
+          isa<Constant>(GEP->getOperand(2)))
+        continue;
+      auto *G = dyn_cast<GlobalVariable>(GEP->getPointerOperand());
+      if (!G || !isCountersGlobal(G))
+        continue;
+      RowGEPs.push_back(GEP);
+      Globals.insert(G);
+    }
+    // Up to three row addresses fit in the callee-saved registers (r6-r9)
+    // beside the program's own values; from four on they take them all.
+    if (Globals.size() < MinPinnedRecords)
+      continue;
+    // The byte offset of each row index (one %bpfcov.row per function).
+    DenseMap<Value *, Value *> RowOffOf;
+    for (GetElementPtrInst *GEP : RowGEPs) {
+      Value *Row = GEP->getOperand(2);
+      auto *Def = dyn_cast<Instruction>(Row);
+      Value *&RowOff = RowOffOf[Row];
+      if (!Def || RowOff)
+        continue;
+      IRBuilder<> B(Def->getNextNode());
+      B.SetCurrentDebugLocation(GEP->getDebugLoc());
+      RowOff = B.CreateShl(Row, Log2_64(UnitBytes), "bpfcov.rowoff");
+    }
+    for (GetElementPtrInst *GEP : RowGEPs) {
+      Value *RowOff = RowOffOf.lookup(GEP->getOperand(2));
+      if (!RowOff)
+        continue;
+      auto *G = cast<GlobalVariable>(GEP->getPointerOperand());
+      uint64_t RowBytes = DL.getTypeAllocSize(GEP->getResultElementType());
+      if (RowBytes % UnitBytes)
+        continue;
+      // Every use of the row address, through pointer casts: the user, the
+      // operand, and the block where the address is needed.
+      struct Leaf {
+        Instruction *User;
+        unsigned Op;
+        BasicBlock *Block;
+      };
+      SmallVector<Leaf, 16> Leaves;
+      SmallVector<Instruction *, 8> Casts, Work{GEP};
+      while (!Work.empty()) {
+        Instruction *V = Work.pop_back_val();
+        for (Use &U : V->uses()) {
+          auto *UI = cast<Instruction>(U.getUser());
+          if (isa<BitCastInst>(UI) || isa<AddrSpaceCastInst>(UI)) {
+            Casts.push_back(UI);
+            Work.push_back(UI);
+            continue;
+          }
+          BasicBlock *BB = UI->getParent();
+          if (auto *PN = dyn_cast<PHINode>(UI))
+            BB = PN->getIncomingBlock(U);
+          Leaves.push_back({UI, U.getOperandNo(), BB});
+        }
+      }
+      // The first point of each block that needs the address.
+      DenseMap<BasicBlock *, Instruction *> First;
+      for (const Leaf &L : Leaves) {
+        Instruction *P =
+            isa<PHINode>(L.User) ? L.Block->getTerminator() : L.User;
+        Instruction *&F0 = First[L.Block];
+        if (!F0 || P->comesBefore(F0))
+          F0 = P;
+      }
+      DenseMap<BasicBlock *, Value *> RowAddress;
+      DenseMap<std::pair<BasicBlock *, Type *>, Value *> Address;
+      for (const Leaf &L : Leaves) {
+        Type *Ty = L.User->getOperand(L.Op)->getType();
+        Value *A = Address.lookup({L.Block, Ty});
+        if (!A) {
+          IRBuilder<> B(First[L.Block]);
+          B.SetCurrentDebugLocation(GEP->getDebugLoc());
+          Value *Row = RowAddress.lookup(L.Block);
+          if (!Row) {
+            Value *Off = RowOff;
+            if (RowBytes > UnitBytes)
+              Off = B.CreateMul(pinnedCopy(B, RowOff, "bpfcov.rowoff.pinned"),
+                                ConstantInt::get(RowOff->getType(),
+                                                 RowBytes / UnitBytes));
+            Row = pinnedAddress(B, G, Off, GEP->getName());
+            RowAddress[L.Block] = Row;
+            ++NumPinnedRows;
+          }
+          A = B.CreatePointerCast(Row, Ty);
+          Address[{L.Block, Ty}] = A;
+        }
+        L.User->setOperand(L.Op, A);
+      }
+      for (auto It = Casts.rbegin(); It != Casts.rend(); ++It)
+        if ((*It)->use_empty())
+          (*It)->eraseFromParent();
+      if (GEP->use_empty())
+        GEP->eraseFromParent();
+      Changed = true;
+    }
+  }
+  return Changed;
+}
