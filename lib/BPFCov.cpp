@@ -418,6 +418,7 @@ bool BPFCovRewriter::run() {
   if (!StripInitializersOnly) {
     if (ByteCounters)
       alignByteCounterStores(M);          // STEP 15 (ByteCounters.cpp)
+    debugDropCounterUpdates(M);           // debugging only (DebugDropUpdates.cpp)
     if (cleanUpCounterUpdates(M) &&       // STEP 16 (CleanUp.cpp)
         ByteCounters)
       hoistByteCounterStores(M);          // STEP 17 (ByteCounters.cpp)

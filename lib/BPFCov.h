@@ -139,6 +139,11 @@ void runFunctionPasses(llvm::Module &M, llvm::FunctionPassManager &FPM,
 /// true when \p M changed.
 bool cleanUpCounterUpdates(llvm::Module &M);
 
+/// Debugging only: deletes the counter updates numbered by
+/// -bpfcov-debug-drop-updates, to bisect which ones cost the verifier
+/// (lib/DebugDropUpdates.cpp); returns true when \p M changed.
+bool debugDropCounterUpdates(llvm::Module &M);
+
 } // namespace bpfcov
 
 #endif // BPFCOV_BPFCOV_H
