@@ -424,7 +424,8 @@ bool BPFCovRewriter::run() {
       hoistByteCounterStores(M);          // STEP 17 (ByteCounters.cpp)
     mergeCounterAdds(M);                  // STEP 18 (MergeCounterAdds.cpp)
     defineGlobalCallArgs(M);              // STEP 19 (GlobalCallArgs.cpp)
-    checkJumpRanges(M);                   // STEP 20 (JumpCheck.cpp)
+    coldCounterBlocks(M);                 // STEP 20 (ColdCounterBlocks.cpp)
+    checkJumpRanges(M);                   // STEP 21 (JumpCheck.cpp)
   }
   return true;
 }

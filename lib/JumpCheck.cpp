@@ -80,7 +80,7 @@ void bpfcov::checkJumpRanges(Module &M) {
   std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(M);
   if (!TM)
     return; // opt without the BPF target: llc would fail the same way
-  // STEP 20: what llc emits, as assembly:
+  // STEP 21: what llc emits, as assembly:
   //   foo:
   //           if r1 > 7 goto LBB0_12
   //           r2 = .data.profc ll        ; two slots
