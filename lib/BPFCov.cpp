@@ -437,6 +437,7 @@ bool BPFCovRewriter::run() {
   dropNamedFunctions(M, Owners, NotInstrumented); // STEP 15a (NotInstrumented.cpp)
   if (ByteCounters)
     alignByteCounterStores(M);            // STEP 15b (ByteCounters.cpp)
+  debugDropCounterUpdates(M);             // debugging only (DebugDropUpdates.cpp)
   if (cleanUpCounterUpdates(M) &&         // STEP 16 (CleanUp.cpp)
       ByteCounters)
     hoistByteCounterStores(M);            // STEP 17 (ByteCounters.cpp)
@@ -445,7 +446,8 @@ bool BPFCovRewriter::run() {
   if (PerCpu)
     pinPerCpuRows(M);                     // STEP 18c (PinnedValues.cpp)
   defineGlobalCallArgs(M);                // STEP 19 (GlobalCallArgs.cpp)
-  dropLongJumpFunctions(M, Owners,        // STEP 20 (JumpCheck.cpp,
+  coldCounterBlocks(M);                   // STEP 20 (ColdCounterBlocks.cpp)
+  dropLongJumpFunctions(M, Owners,        // STEP 21 (JumpCheck.cpp,
                         NotInstrumented); //   NotInstrumented.cpp)
   if (!Quiet)
     warnNotInstrumented(NotInstrumented);

@@ -246,6 +246,17 @@ void runFunctionPasses(llvm::Module &M, llvm::FunctionPassManager &FPM,
 /// true when \p M changed.
 bool cleanUpCounterUpdates(llvm::Module &M);
 
+/// Moves the blocks that only update counters out of the way of a branch
+/// and the successor a plain build falls through into, so llc keeps that
+/// fall-through, the path the verifier walks first
+/// (lib/ColdCounterBlocks.cpp); returns true when \p M changed.
+bool coldCounterBlocks(llvm::Module &M);
+
+/// Debugging only: deletes the counter updates numbered by
+/// -bpfcov-debug-drop-updates, to bisect which ones cost the verifier
+/// (lib/DebugDropUpdates.cpp); returns true when \p M changed.
+bool debugDropCounterUpdates(llvm::Module &M);
+
 } // namespace bpfcov
 
 #endif // BPFCOV_BPFCOV_H

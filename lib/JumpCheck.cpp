@@ -102,7 +102,7 @@ std::vector<bpfcov::LongJump> bpfcov::findLongJumps(Module &M) {
   std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(M);
   if (!TM)
     return Long; // opt without the BPF target: llc would fail the same way
-  // STEP 20: what llc emits, as assembly:
+  // STEP 21: what llc emits, as assembly:
   //   foo:
   //           if r1 > 7 goto LBB0_12
   //           r2 = .data.profc ll        ; two slots
