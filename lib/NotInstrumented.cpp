@@ -150,7 +150,7 @@ static bool dropCounterUpdates(Function &F, const CounterOwners &Owners,
       I->replaceAllUsesWith(Constant::getNullValue(I->getType()));
   for (Instruction *I : Accesses)
     I->eraseFromParent();
-  eraseUnusedPinnedValues(F); // their addends and row addresses (STEP 18b/c)
+  eraseUnusedPinnedValues(F); // their addends and row addresses (STEP 20b/c)
   FunctionPassManager FPM;
   FPM.addPass(DCEPass());
   FPM.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));

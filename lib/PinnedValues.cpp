@@ -29,7 +29,8 @@
 //   STEP 7): computed where they are used, never kept from block to block.
 //
 // USAGE: called by the bpf-cov pass on the loadable object's module, after
-//   the adds were merged (lib/MergeCounterAdds.cpp).
+//   the adds were merged (lib/MergeCounterAdds.cpp) and counter blocks moved
+//   (lib/ColdCounterBlocks.cpp, whose counter-only blocks hold no pinned value).
 //===----------------------------------------------------------------------===//
 #include "BPFCov.h"
 #include "CountersSection.h"
@@ -101,7 +102,7 @@ Value *bpfcov::pinnedAddress(IRBuilderBase &B, GlobalVariable *G,
 }
 
 bool bpfcov::pinCounterAddends(Module &M) {
-  // STEP 18b: every atomic add of a constant to a counter.
+  // STEP 20b: every atomic add of a constant to a counter.
   bool Changed = false;
   for (Function &F : M)
     for (BasicBlock &BB : F)
@@ -131,7 +132,7 @@ bool bpfcov::pinCounterAddends(Module &M) {
 static constexpr unsigned MinPinnedRecords = 4;
 
 bool bpfcov::pinPerCpuRows(Module &M) {
-  // STEP 18c (percpu): lib/BPFCov.cpp STEP 7 computes each record's row
+  // STEP 20c (percpu): lib/BPFCov.cpp STEP 7 computes each record's row
   // address once, at entry:
   //   %__profc_g.row = getelementptr inbounds [64 x [8 x i64]], ptr @__profc_g,
   //                    i64 0, i64 %bpfcov.row
