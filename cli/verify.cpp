@@ -19,6 +19,7 @@
 #include "Diag.h"
 #include "Json.h"
 
+#include <algorithm>
 #include <argp.h>
 #include <bpf/libbpf.h>
 #include <cerrno>
@@ -341,6 +342,30 @@ std::string describe(const LoadResult &L) {
   return S;
 }
 
+/// The way out for the programs rejected only instrumented: the pass leaves
+/// them without counters, by name, and the report lists them as not
+/// instrumented (docs/bpfcov-out.md); the rest of the object stays covered.
+void suggestNotInstrumented(const std::vector<ObjectResult> &Results) {
+  std::vector<std::string> Names;
+  for (const ObjectResult &R : Results)
+    for (const ProgramResult &P : R.Programs)
+      if (isRegression(P) &&
+          std::find(Names.begin(), Names.end(), P.Name) == Names.end())
+        Names.push_back(P.Name);
+  if (Names.empty())
+    return;
+  std::string List, Spaced;
+  for (const std::string &N : Names) {
+    List += (List.empty() ? "" : ",") + N;
+    Spaced += " " + N;
+  }
+  pWarn("rejected only instrumented: %s. To keep the rest of the object "
+        "covered, build with 'bpfcov-cc --bpfcov-not-instrumented=%s' (CMake: "
+        "NOT_INSTRUMENTED%s): the report then lists %s as not instrumented",
+        List.c_str(), List.c_str(), Spaced.c_str(),
+        Names.size() == 1 ? "it" : "them");
+}
+
 void printPlain(const std::vector<ObjectResult> &Results) {
   unsigned Programs = 0, LoadPlain = 0, Regressions = 0;
   for (const ObjectResult &R : Results) {
@@ -365,6 +390,7 @@ void printPlain(const std::vector<ObjectResult> &Results) {
   std::printf("total: %u/%u programs that load plain load instrumented; %u "
               "programs\n",
               LoadPlain - Regressions, LoadPlain, Programs);
+  suggestNotInstrumented(Results);
 }
 
 void jsonLoad(JsonWriter &W, const LoadResult &L) {

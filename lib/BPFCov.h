@@ -194,8 +194,11 @@ bool alignByteCounterStores(llvm::Module &M);
 /// alias scope (lib/ByteCounters.cpp).
 void hoistByteCounterStores(llvm::Module &M);
 
-/// True if \p V points into .data.profc: the counters or MC/DC bitmaps
-/// (lib/CleanUp.cpp).
+/// The counters or MC/DC bitmaps global (.data.profc) \p V points into,
+/// seeing through pinned row addresses, or null (lib/CleanUp.cpp).
+const llvm::GlobalVariable *counterGlobal(const llvm::Value *V);
+
+/// True if \p V points into .data.profc: counterGlobal() is not null.
 bool isCounterPointer(const llvm::Value *V);
 
 /// The pointer operand of a load, store or atomic, or null (calls, fences)
@@ -212,7 +215,7 @@ bool mergeCounterAdds(llvm::Module &M);
 /// (lib/PinnedValues.cpp); returns true when \p M changed.
 bool pinCounterAddends(llvm::Module &M);
 
-/// Percpu counters: in a function that bumps four records' counters or more,
+/// Percpu counters: in a function that bumps five records' counters or more,
 /// computes each row address in the blocks that use it instead of keeping
 /// all of them from the entry on (lib/PinnedValues.cpp); returns true when
 /// \p M changed.
@@ -227,6 +230,9 @@ llvm::Value *pinnedCopy(llvm::IRBuilderBase &B, llvm::Value *V,
 /// assembly that llc cannot merge with another (lib/PinnedValues.cpp).
 llvm::Value *pinnedAddress(llvm::IRBuilderBase &B, llvm::GlobalVariable *G,
                            llvm::Value *Offset, const llvm::Twine &Name = "");
+/// The global of a pinnedAddress() call \p V, or null when \p V is none
+/// (lib/PinnedValues.cpp).
+const llvm::GlobalVariable *pinnedAddressGlobal(const llvm::Value *V);
 /// Erases the pinned values of \p F that no counter update uses any more
 /// (lib/PinnedValues.cpp): llc would keep them, for their side effects.
 void eraseUnusedPinnedValues(llvm::Function &F);

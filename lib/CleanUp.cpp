@@ -72,10 +72,16 @@ static cl::opt<bool> CleanUpOpt(
              "re-run EarlyCSE, GVN and SimplifyCFG (default: true)"),
     cl::init(true));
 
-bool bpfcov::isCounterPointer(const Value *V) {
-  const auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(V, 0));
-  return bpfcov::isCountersGlobal(GV);
+const GlobalVariable *bpfcov::counterGlobal(const Value *V) {
+  const Value *Base = getUnderlyingObject(V, 0);
+  // A per-CPU row address computed in its block (lib/PinnedValues.cpp).
+  if (const GlobalVariable *G = pinnedAddressGlobal(Base))
+    Base = G;
+  const auto *GV = dyn_cast<GlobalVariable>(Base);
+  return bpfcov::isCountersGlobal(GV) ? GV : nullptr;
 }
+
+bool bpfcov::isCounterPointer(const Value *V) { return counterGlobal(V); }
 
 const Value *bpfcov::getAccessPointer(const Instruction &I) {
   if (const auto *LI = dyn_cast<LoadInst>(&I))

@@ -124,10 +124,10 @@ static bool dropCounterUpdates(Function &F, const CounterOwners &Owners,
   DenseSet<const GlobalVariable *> Seen;
   for (Instruction &I : instructions(F)) {
     const Value *Ptr = getAccessPointer(I);
-    if (!Ptr || !isCounterPointer(Ptr))
+    const GlobalVariable *GV = Ptr ? counterGlobal(Ptr) : nullptr;
+    if (!GV)
       continue;
     Accesses.push_back(&I);
-    const auto *GV = cast<GlobalVariable>(getUnderlyingObject(Ptr, 0));
     auto It = Owners.find(GV);
     if (It != Owners.end() && Seen.insert(GV).second)
       Touched.push_back(&It->second);

@@ -45,6 +45,7 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Transforms/Utils/Local.h"
 
 using namespace llvm;
 using namespace bpfcov;
@@ -63,14 +64,23 @@ static CallInst *markPinned(CallInst *Call) {
   return Call;
 }
 
+const GlobalVariable *bpfcov::pinnedAddressGlobal(const Value *V) {
+  const auto *Call = dyn_cast<CallInst>(V);
+  if (!Call || !Call->getMetadata(PinnedMD) || Call->arg_size() != 2)
+    return nullptr;
+  return dyn_cast<GlobalVariable>(Call->getArgOperand(1));
+}
+
 void bpfcov::eraseUnusedPinnedValues(Function &F) {
   // Its side effects are for llc's sake only: once the counter update it
   // fed is gone (lib/NotInstrumented.cpp), nothing else keeps it. A row
-  // address may use a pinned offset: repeat until none is left unused.
+  // address may feed a GEP, and use a pinned offset: repeat, with the dead
+  // instructions between them, until none is left unused.
   for (bool Erased = true; Erased;) {
     Erased = false;
     for (Instruction &I : make_early_inc_range(instructions(F)))
-      if (I.use_empty() && I.getMetadata(PinnedMD)) {
+      if (I.use_empty() &&
+          (I.getMetadata(PinnedMD) || isInstructionTriviallyDead(&I))) {
         I.eraseFromParent();
         Erased = true;
       }
@@ -128,8 +138,12 @@ bool bpfcov::pinCounterAddends(Module &M) {
 }
 
 /// Records per function from which pinPerCpuRows() computes row addresses
-/// per block: a callee-saved register each would take all four.
-static constexpr unsigned MinPinnedRecords = 4;
+/// per block: more row addresses than callee-saved registers (r6-r9), so
+/// some are spilled whatever the program's own values need. At four, they
+/// may still fit, and a row address per block costs a heavily unrolled
+/// function too much (pyperf600's on_event, four records, went past the
+/// verifier's 1M instructions with percpu counters).
+static constexpr unsigned MinPinnedRecords = 5;
 
 bool bpfcov::pinPerCpuRows(Module &M) {
   // STEP 20c (percpu): lib/BPFCov.cpp STEP 7 computes each record's row
@@ -139,7 +153,7 @@ bool bpfcov::pinPerCpuRows(Module &M) {
   // A function with inlined callees bumps several records, and all their
   // row addresses live across the whole function, each in a callee-saved
   // register or a stack slot (strobemeta's on_event, six records, went past
-  // the 512-byte stack). From four records on, only the row's byte offset is
+  // the 512-byte stack). From five records on, only the row's byte offset is
   // kept, and each block computes the row addresses it uses, before the
   // first use (more instructions: fewer records keep their addresses):
   //   %bpfcov.rowoff = shl i64 %bpfcov.row, 6                  ; at entry
@@ -163,8 +177,6 @@ bool bpfcov::pinPerCpuRows(Module &M) {
       RowGEPs.push_back(GEP);
       Globals.insert(G);
     }
-    // Up to three row addresses fit in the callee-saved registers (r6-r9)
-    // beside the program's own values; from four on they take them all.
     if (Globals.size() < MinPinnedRecords)
       continue;
     // The byte offset of each row index (one %bpfcov.row per function).
