@@ -447,6 +447,7 @@ bool BPFCovRewriter::run() {
   pinCounterAddends(M);                   // STEP 20b (PinnedValues.cpp)
   if (PerCpu)
     pinPerCpuRows(M);                     // STEP 20c (PinnedValues.cpp)
+  pinCounterAddresses(M);                 // STEP 20d (PinnedValues.cpp)
   dropLongJumpFunctions(M, Owners,        // STEP 21 (JumpCheck.cpp,
                         NotInstrumented); //   NotInstrumented.cpp)
   if (!Quiet)

@@ -70,6 +70,8 @@
 #define BPFCOV_BPFCOV_H
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/IRBuilder.h"
@@ -111,6 +113,24 @@ bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly,
 /// Reports bad input and stops: `error: bpf-cov: <Msg>`, exit 1, after
 /// running the interrupt handlers, which remove opt's output file.
 [[noreturn]] void reportError(const llvm::Twine &Msg);
+
+/// Compiles a copy of \p M with the BPF target to the assembly llc would
+/// write, into \p Asm; false when that failed (no BPF target, or an error
+/// such as the 512-byte stack limit, which is not reported)
+/// (lib/Assembly.cpp).
+bool emitAssembly(const llvm::Module &M, llvm::SmallVectorImpl<char> &Asm);
+
+/// Calls \p Fn for each label (Code empty) and instruction (Label empty) of
+/// \p Asm, with the function of \p M it belongs to (lib/Assembly.cpp).
+void forEachAsmLine(
+    const llvm::Module &M, llvm::StringRef Asm,
+    llvm::function_ref<void(llvm::StringRef Function, llvm::StringRef Label,
+                            llvm::StringRef Code)>
+        Fn);
+
+/// The stack depth in bytes of each function of \p Asm (lib/Assembly.cpp).
+llvm::StringMap<uint64_t> stackDepths(const llvm::Module &M,
+                                      llvm::StringRef Asm);
 
 /// A function that needs a jump beyond the 16-bit offset of a BPF jump:
 /// its longest, in instruction slots.
@@ -194,8 +214,14 @@ bool alignByteCounterStores(llvm::Module &M);
 /// alias scope (lib/ByteCounters.cpp).
 void hoistByteCounterStores(llvm::Module &M);
 
-/// The counters or MC/DC bitmaps global (.data.profc) \p V points into,
-/// seeing through pinned row addresses, or null (lib/CleanUp.cpp).
+/// Adds to \p Globals the counters or MC/DC bitmaps globals (.data.profc)
+/// \p V may point into, seeing through pinned addresses and through phis and
+/// selects; false, adding none, if \p V may point anywhere else
+/// (lib/CleanUp.cpp).
+bool counterGlobals(const llvm::Value *V,
+                    llvm::SmallVectorImpl<const llvm::GlobalVariable *> &Globals);
+
+/// The first of counterGlobals(\p V), or null (lib/CleanUp.cpp).
 const llvm::GlobalVariable *counterGlobal(const llvm::Value *V);
 
 /// True if \p V points into .data.profc: counterGlobal() is not null.
@@ -221,6 +247,17 @@ bool pinCounterAddends(llvm::Module &M);
 /// \p M changed.
 bool pinPerCpuRows(llvm::Module &M);
 
+/// In a function that calls helpers or subprograms, computes counter
+/// addresses in each block that uses them, and again after each call,
+/// instead of llc's one address kept from block to block
+/// (lib/PinnedValues.cpp); returns true when \p M changed.
+bool pinCounterAddresses(llvm::Module &M);
+
+/// The address of \p G, made by \p B with an inline assembly that llc
+/// cannot merge with another (lib/PinnedValues.cpp).
+llvm::Value *pinnedGlobal(llvm::IRBuilderBase &B, llvm::GlobalVariable *G,
+                          const llvm::Twine &Name = "");
+
 /// A copy of \p V, made by \p B, that llc cannot merge with another copy
 /// of \p V (lib/PinnedValues.cpp).
 llvm::Value *pinnedCopy(llvm::IRBuilderBase &B, llvm::Value *V,
@@ -233,9 +270,11 @@ llvm::Value *pinnedAddress(llvm::IRBuilderBase &B, llvm::GlobalVariable *G,
 /// The global of a pinnedAddress() call \p V, or null when \p V is none
 /// (lib/PinnedValues.cpp).
 const llvm::GlobalVariable *pinnedAddressGlobal(const llvm::Value *V);
-/// Erases the pinned values of \p F that no counter update uses any more
-/// (lib/PinnedValues.cpp): llc would keep them, for their side effects.
-void eraseUnusedPinnedValues(llvm::Function &F);
+/// Erases \p Accesses (counter accesses whose results nothing uses), then
+/// the pinned values and the dead code that only fed them
+/// (lib/PinnedValues.cpp): llc would keep a pinned value, for its side
+/// effects.
+void eraseCounterAccesses(llvm::ArrayRef<llvm::Instruction *> Accesses);
 
 /// Gives each undef argument of a call to a global (non-static) function
 /// a defined value, which the verifier checks against the callee's BTF

@@ -72,13 +72,38 @@ static cl::opt<bool> CleanUpOpt(
              "re-run EarlyCSE, GVN and SimplifyCFG (default: true)"),
     cl::init(true));
 
-const GlobalVariable *bpfcov::counterGlobal(const Value *V) {
-  const Value *Base = getUnderlyingObject(V, 0);
-  // A per-CPU row address computed in its block (lib/PinnedValues.cpp).
-  if (const GlobalVariable *G = pinnedAddressGlobal(Base))
-    Base = G;
-  const auto *GV = dyn_cast<GlobalVariable>(Base);
+/// The counters global \p O is, or the global of a pinned address
+/// (lib/PinnedValues.cpp), or null.
+static const GlobalVariable *counterObject(const Value *O) {
+  if (const GlobalVariable *G = pinnedAddressGlobal(O))
+    O = G;
+  const auto *GV = dyn_cast<GlobalVariable>(O);
   return bpfcov::isCountersGlobal(GV) ? GV : nullptr;
+}
+
+bool bpfcov::counterGlobals(const Value *V,
+                            SmallVectorImpl<const GlobalVariable *> &Globals) {
+  // Through the phis and selects SimplifyCFG makes when it merges two
+  // updates, and the per-block addresses of lib/PinnedValues.cpp.
+  SmallVector<const Value *, 4> Objects;
+  getUnderlyingObjects(V, Objects, /*LI=*/nullptr, /*MaxLookup=*/0);
+  SmallVector<const GlobalVariable *, 4> Found;
+  for (const Value *O : Objects) {
+    const GlobalVariable *G = counterObject(O);
+    if (!G)
+      return false;
+    if (!is_contained(Found, G))
+      Found.push_back(G);
+  }
+  if (Found.empty())
+    return false;
+  Globals.append(Found.begin(), Found.end());
+  return true;
+}
+
+const GlobalVariable *bpfcov::counterGlobal(const Value *V) {
+  SmallVector<const GlobalVariable *, 4> Globals;
+  return counterGlobals(V, Globals) ? Globals.front() : nullptr;
 }
 
 bool bpfcov::isCounterPointer(const Value *V) { return counterGlobal(V); }

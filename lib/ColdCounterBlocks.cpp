@@ -68,18 +68,6 @@ static cl::opt<bool> ColdCounterBlocksOpt(
              "(default: true)"),
     cl::init(true));
 
-/// True if \p Ptr points into counters or bitmaps only, also through the
-/// phis and selects SimplifyCFG makes when it merges two updates.
-static bool pointsToCountersOnly(const Value *Ptr) {
-  if (isCounterPointer(Ptr))
-    return true;
-  SmallVector<const Value *, 4> Objects;
-  getUnderlyingObjects(Ptr, Objects);
-  return !Objects.empty() && all_of(Objects, [](const Value *O) {
-    return isCountersGlobal(dyn_cast<GlobalVariable>(O));
-  });
-}
-
 /// True if \p BB only updates counters (loads, adds, stores, atomic adds of
 /// counters) before an unconditional branch: code a plain build lacks.
 static bool isCounterOnlyBlock(const BasicBlock &BB) {
@@ -91,7 +79,7 @@ static bool isCounterOnlyBlock(const BasicBlock &BB) {
     if (isa<PHINode>(I) || isa<DbgInfoIntrinsic>(I) || I.isTerminator())
       continue;
     if (const Value *Ptr = getAccessPointer(I)) {
-      if (!pointsToCountersOnly(Ptr))
+      if (!isCounterPointer(Ptr))
         return false;
       HasUpdate |= !isa<LoadInst>(I);
       continue;

@@ -78,7 +78,7 @@ inline bool startsWith(llvm::StringRef S, llvm::StringRef Prefix) {
 }
 
 /// The target machine of \p M's triple (the BPF one), or null when opt
-/// was built without it. Generic CPU: functions carry their own target-cpu.
+/// was built without it, for the CPU of its functions (clang -mcpu).
 inline std::unique_ptr<llvm::TargetMachine> createTargetMachine(llvm::Module &M) {
   std::string Err;
 #if LLVM_VERSION_MAJOR >= 21
@@ -93,12 +93,21 @@ inline std::unique_ptr<llvm::TargetMachine> createTargetMachine(llvm::Module &M)
 #endif
   if (!T)
     return nullptr;
+  // The BPF target has one subtarget per target machine, not one per
+  // function: the CPU is clang's -mcpu, kept in each function's attributes
+  // (llc -mcpu=v3 and llc alone emit different code).
+  std::string CPU = "generic";
+  for (const llvm::Function &F : M)
+    if (!F.isDeclaration() && F.hasFnAttribute("target-cpu")) {
+      CPU = F.getFnAttribute("target-cpu").getValueAsString().str();
+      break;
+    }
 #if LLVM_VERSION_MAJOR >= 21
   return std::unique_ptr<llvm::TargetMachine>(
-      T->createTargetMachine(TT, "generic", "", llvm::TargetOptions(), {}));
+      T->createTargetMachine(TT, CPU, "", llvm::TargetOptions(), {}));
 #else
   return std::unique_ptr<llvm::TargetMachine>(
-      T->createTargetMachine(TT.str(), "generic", "", llvm::TargetOptions(), {}));
+      T->createTargetMachine(TT.str(), CPU, "", llvm::TargetOptions(), {}));
 #endif
 }
 

@@ -14,8 +14,8 @@
 //
 //   Before the pass returns, a module that could hold such a function is
 //   compiled once more, to assembly, with the BPF target (what llc would
-//   emit), and every `goto LABEL` is measured in slots (`ld_imm64`, the
-//   `r1 = x ll` form, takes two). A jump out of range is an error that names
+//   emit, lib/Assembly.cpp), and every `goto LABEL` is measured in slots
+//   (`ld_imm64`, the `r1 = x ll` form, takes two). A jump out of range is an error that names
 //   the function and the distance; no object is written. Small modules
 //   (an upper bound below the range) are not compiled twice.
 //
@@ -27,11 +27,9 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/IntrinsicInst.h"
-#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/Transforms/Utils/Cloning.h"
 
 #include <cstdlib>
 
@@ -99,49 +97,27 @@ std::vector<bpfcov::LongJump> bpfcov::findLongJumps(Module &M) {
   std::vector<LongJump> Long;
   if (!mayNeedJumpCheck(M))
     return Long;
-  std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(M);
-  if (!TM)
-    return Long; // opt without the BPF target: llc would fail the same way
   // STEP 21: what llc emits, as assembly:
   //   foo:
   //           if r1 > 7 goto LBB0_12
   //           r2 = .data.profc ll        ; two slots
   //   LBB0_12:
-  std::unique_ptr<Module> Clone = CloneModule(M);
   SmallString<0> Asm;
-  {
-    raw_svector_ostream OS(Asm);
-    legacy::PassManager PM;
-    if (TM->addPassesToEmitFile(PM, OS, nullptr, compat::AssemblyFile))
-      return Long;
-    PM.run(*Clone);
-  }
+  if (!emitAssembly(M, Asm))
+    return Long; // llc fails the same way, with its own message
   StringMap<int64_t> Labels;
   std::vector<Jump> Jumps;
-  std::string Function;
   int64_t Slot = 0;
-  SmallVector<StringRef, 0> Lines;
-  StringRef(Asm).split(Lines, '\n');
-  for (StringRef Line : Lines) {
-    StringRef Code = Line.split('#').first.rtrim();
-    if (Code.empty())
-      continue;
-    if (!compat::startsWith(Line, "\t") && !compat::startsWith(Line, " ")) {
-      if (Code.consume_back(":")) { // a label
-        Labels[Code] = Slot;
-        if (M.getFunction(Code))
-          Function = Code.str();
-      }
-      continue;
+  forEachAsmLine(M, Asm, [&](StringRef Function, StringRef Label, StringRef Code) {
+    if (!Label.empty()) {
+      Labels[Label] = Slot;
+      return;
     }
-    Code = Code.trim();
-    if (compat::startsWith(Code, "."))
-      continue; // a directive
     size_t Goto = Code.find("goto ");
     if (Goto != StringRef::npos && Code.find("gotol ") == StringRef::npos)
-      Jumps.push_back({Slot, Code.substr(Goto + 5).trim().str(), Function});
+      Jumps.push_back({Slot, Code.substr(Goto + 5).trim().str(), Function.str()});
     Slot += Code.size() > 3 && Code.substr(Code.size() - 3) == " ll" ? 2 : 1;
-  }
+  });
   // The longest jump of each function, in the order llc emits them.
   for (const Jump &J : Jumps) {
     auto It = Labels.find(J.Target);

@@ -124,13 +124,15 @@ static bool dropCounterUpdates(Function &F, const CounterOwners &Owners,
   DenseSet<const GlobalVariable *> Seen;
   for (Instruction &I : instructions(F)) {
     const Value *Ptr = getAccessPointer(I);
-    const GlobalVariable *GV = Ptr ? counterGlobal(Ptr) : nullptr;
-    if (!GV)
+    SmallVector<const GlobalVariable *, 2> Globals;
+    if (!Ptr || !counterGlobals(Ptr, Globals))
       continue;
     Accesses.push_back(&I);
-    auto It = Owners.find(GV);
-    if (It != Owners.end() && Seen.insert(GV).second)
-      Touched.push_back(&It->second);
+    for (const GlobalVariable *GV : Globals) {
+      auto It = Owners.find(GV);
+      if (It != Owners.end() && Seen.insert(GV).second)
+        Touched.push_back(&It->second);
+    }
   }
   if (Accesses.empty())
     return false;
@@ -148,9 +150,7 @@ static bool dropCounterUpdates(Function &F, const CounterOwners &Owners,
   for (Instruction *I : Accesses)
     if (!I->use_empty())
       I->replaceAllUsesWith(Constant::getNullValue(I->getType()));
-  for (Instruction *I : Accesses)
-    I->eraseFromParent();
-  eraseUnusedPinnedValues(F); // their addends and row addresses (STEP 20b/c)
+  eraseCounterAccesses(Accesses); // and their pinned values (STEP 20b-d)
   FunctionPassManager FPM;
   FPM.addPass(DCEPass());
   FPM.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));

@@ -24,9 +24,11 @@
 //   The BPF code is what llc emits unshared (two instructions per add);
 //   the constant is dead after its add.
 //
-//   pinnedCopy() and pinnedAddress() do the same for a value and for the
-//   address of a global plus an offset (a per-CPU row address, lib/BPFCov.cpp
-//   STEP 7): computed where they are used, never kept from block to block.
+//   pinnedCopy(), pinnedAddress() and pinnedGlobal() do the same for a
+//   value, the address of a global plus an offset (a per-CPU row address,
+//   lib/BPFCov.cpp STEP 7) and a counter global's address (STEP 20d, only in
+//   the functions where it saves stack): computed where they are used, never
+//   kept from block to block.
 //
 // USAGE: called by the bpf-cov pass on the loadable object's module, after
 //   the adds were merged (lib/MergeCounterAdds.cpp) and counter blocks moved
@@ -36,14 +38,20 @@
 #include "CountersSection.h"
 #include "bpfcov/Names.h"
 
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/InstIterator.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Transforms/Utils/Local.h"
 
@@ -54,8 +62,15 @@ using namespace bpfcov;
 
 STATISTIC(NumPinnedAddends, "Number of atomic counter addends pinned to their add");
 STATISTIC(NumPinnedRows, "Number of per-CPU row addresses computed in their block");
+STATISTIC(NumPinnedBases, "Number of counter addresses computed where they are used");
 
-/// The metadata that marks bpfcov's pinned values (eraseUnusedPinnedValues).
+static cl::opt<bool> PinAddressesOpt(
+    "bpfcov-pin-addresses",
+    cl::desc("In functions that call, compute counter addresses in each "
+             "block that uses them (default: true)"),
+    cl::init(true));
+
+/// The metadata that marks bpfcov's pinned values (eraseCounterAccesses).
 static constexpr const char *PinnedMD = "bpfcov.pinned";
 
 /// Marks \p Call, an inline assembly of this file, as a pinned value.
@@ -66,24 +81,36 @@ static CallInst *markPinned(CallInst *Call) {
 
 const GlobalVariable *bpfcov::pinnedAddressGlobal(const Value *V) {
   const auto *Call = dyn_cast<CallInst>(V);
-  if (!Call || !Call->getMetadata(PinnedMD) || Call->arg_size() != 2)
+  if (!Call || !Call->getMetadata(PinnedMD) || Call->arg_size() == 0)
     return nullptr;
-  return dyn_cast<GlobalVariable>(Call->getArgOperand(1));
+  // pinnedAddress() (offset, global) or pinnedGlobal() (global).
+  return dyn_cast<GlobalVariable>(Call->getArgOperand(Call->arg_size() - 1));
 }
 
-void bpfcov::eraseUnusedPinnedValues(Function &F) {
-  // Its side effects are for llc's sake only: once the counter update it
-  // fed is gone (lib/NotInstrumented.cpp), nothing else keeps it. A row
-  // address may feed a GEP, and use a pinned offset: repeat, with the dead
-  // instructions between them, until none is left unused.
-  for (bool Erased = true; Erased;) {
-    Erased = false;
-    for (Instruction &I : make_early_inc_range(instructions(F)))
-      if (I.use_empty() &&
-          (I.getMetadata(PinnedMD) || isInstructionTriviallyDead(&I))) {
-        I.eraseFromParent();
-        Erased = true;
-      }
+void bpfcov::eraseCounterAccesses(ArrayRef<Instruction *> Accesses) {
+  // Once the counter update it fed is gone (lib/NotInstrumented.cpp),
+  // nothing else keeps a pinned value: a row address may feed a GEP and use
+  // a pinned offset. A worklist from the erased instructions' operands, as
+  // RecursivelyDeleteTriviallyDeadInstructions() does for dead code.
+  SmallPtrSet<Instruction *, 32> Erased(Accesses.begin(), Accesses.end());
+  SmallSetVector<Instruction *, 16> Work;
+  auto Erase = [&](Instruction *I) {
+    SmallVector<Instruction *, 4> Ops;
+    for (Value *Op : I->operands())
+      if (auto *OI = dyn_cast<Instruction>(Op))
+        Ops.push_back(OI);
+    I->eraseFromParent();
+    for (Instruction *OI : Ops)
+      if (!Erased.count(OI) && OI->use_empty() &&
+          (OI->getMetadata(PinnedMD) || isInstructionTriviallyDead(OI)))
+        Work.insert(OI);
+  };
+  for (Instruction *I : Accesses)
+    Erase(I);
+  while (!Work.empty()) {
+    Instruction *I = Work.pop_back_val();
+    Erased.insert(I);
+    Erase(I);
   }
 }
 
@@ -109,6 +136,169 @@ Value *bpfcov::pinnedAddress(IRBuilderBase &B, GlobalVariable *G,
       InlineAsm::get(Ty, "$0 = $2 ll\n\t$0 += $1", "=&r,r,i",
                      /*hasSideEffects=*/true),
       {Offset, G}, Name));
+}
+
+Value *bpfcov::pinnedGlobal(IRBuilderBase &B, GlobalVariable *G,
+                            const Twine &Name) {
+  //   %g.addr = call ptr asm sideeffect "$0 = $1 ll", "=r,i"(ptr @g)
+  auto *Ty = FunctionType::get(G->getType(), {G->getType()}, false);
+  return markPinned(B.CreateCall(
+      Ty, InlineAsm::get(Ty, "$0 = $1 ll", "=r,i", /*hasSideEffects=*/true),
+      {G}, Name));
+}
+
+/// True if \p I calls a helper or a subprogram: r1-r5 do not survive it.
+static bool isRealCall(const Instruction &I) {
+  const auto *Call = dyn_cast<CallInst>(&I);
+  return Call && !isa<IntrinsicInst>(Call) && !Call->isInlineAsm();
+}
+
+/// The address \p C (a counters global plus a constant offset) from a
+/// pinned `r = @g ll` made by \p B; null if \p C is no such address.
+static Value *pinnedConstantAddress(IRBuilderBase &B, Constant *C) {
+  auto *G = const_cast<GlobalVariable *>(counterGlobal(C));
+  if (!G)
+    return nullptr;
+  const DataLayout &DL = G->getParent()->getDataLayout();
+  APInt Off(DL.getIndexTypeSizeInBits(C->getType()), 0);
+  if (C->stripAndAccumulateConstantOffsets(DL, Off, /*AllowNonInbounds=*/true) != G)
+    return nullptr;
+  Value *P = pinnedGlobal(B, G, G->getName() + ".addr");
+  ++NumPinnedBases;
+  if (!Off.isZero()) {
+    Type *I8 = B.getInt8Ty();
+    P = B.CreateConstInBoundsGEP1_64(
+        I8, B.CreatePointerCast(P, PointerType::get(I8, G->getAddressSpace())),
+        Off.getZExtValue());
+  }
+  return B.CreatePointerCast(P, C->getType());
+}
+
+/// The operands of \p I that may hold a counter address: a memory access's
+/// pointer, a select's choices.
+static SmallVector<unsigned, 2> addressOperands(const Instruction &I) {
+  if (isa<LoadInst>(I))
+    return {LoadInst::getPointerOperandIndex()};
+  if (isa<StoreInst>(I))
+    return {StoreInst::getPointerOperandIndex()};
+  if (isa<AtomicRMWInst>(I))
+    return {AtomicRMWInst::getPointerOperandIndex()};
+  if (isa<AtomicCmpXchgInst>(I))
+    return {AtomicCmpXchgInst::getPointerOperandIndex()};
+  if (isa<SelectInst>(I) && I.getType()->isPointerTy())
+    return {1, 2};
+  return {};
+}
+
+/// True if \p F calls and uses a counter address llc would materialize.
+static bool mayPinAddresses(const Function &F) {
+  if (F.isDeclaration() || none_of(instructions(F), isRealCall))
+    return false;
+  return any_of(instructions(F), [](const Instruction &I) {
+    for (unsigned Op : addressOperands(I))
+      if (isa<Constant>(I.getOperand(Op)) && counterGlobal(I.getOperand(Op)))
+        return true;
+    if (const auto *PN = dyn_cast<PHINode>(&I))
+      return any_of(PN->incoming_values(), [](const Value *V) {
+        return isa<Constant>(V) && counterGlobal(V);
+      });
+    return false;
+  });
+}
+
+/// Computes the counter addresses of \p F in each block that uses them,
+/// and again after each call.
+static void pinAddressesIn(Function &F) {
+  for (BasicBlock &BB : F) {
+    DenseMap<Constant *, Value *> Addr;
+    for (Instruction &I : make_early_inc_range(BB)) {
+      if (isRealCall(I)) {
+        Addr.clear();
+        continue;
+      }
+      if (auto *PN = dyn_cast<PHINode>(&I)) {
+        // At the end of the incoming block, once per block and address.
+        DenseMap<std::pair<BasicBlock *, Constant *>, Value *> In;
+        for (unsigned K = 0; K < PN->getNumIncomingValues(); ++K) {
+          auto *C = dyn_cast<Constant>(PN->getIncomingValue(K));
+          if (!C || !counterGlobal(C))
+            continue;
+          Value *&V = In[{PN->getIncomingBlock(K), C}];
+          if (!V) {
+            IRBuilder<> B(PN->getIncomingBlock(K)->getTerminator());
+            V = pinnedConstantAddress(B, C);
+          }
+          if (V)
+            PN->setIncomingValue(K, V);
+        }
+        continue;
+      }
+      for (unsigned Op : addressOperands(I)) {
+        auto *C = dyn_cast<Constant>(I.getOperand(Op));
+        if (!C)
+          continue;
+        Value *&A = Addr[C];
+        if (!A) {
+          IRBuilder<> B(&I);
+          A = pinnedConstantAddress(B, C);
+        }
+        if (A)
+          I.setOperand(Op, A);
+      }
+    }
+  }
+}
+
+/// Stack bytes in the verifier's unit: it rounds each frame up to 32.
+static uint64_t stackUnits(uint64_t Depth) { return alignTo(Depth, 32) / 32; }
+
+bool bpfcov::pinCounterAddresses(Module &M) {
+  // STEP 20d: llc materializes a counter global's address (`r = @g ll`)
+  // once and, with MachineCSE, reuses it in every block the first one
+  // dominates: across helper calls it lives in a callee-saved register
+  // (r6-r9), and the program's own values may go to the stack instead
+  // (strobemeta_bpf_loop's on_event took 8 bytes more, and its frames went
+  // over the 512 bytes 6.1 allows a bpf_loop callback and its caller).
+  // In a function that calls, each block can compute the address where it
+  // is used, again after each call:
+  //   %__profc_f.addr = call ptr asm sideeffect "$0 = $1 ll", "=r,i"(ptr @__profc_f)
+  //   %p = getelementptr inbounds i8, ptr %__profc_f.addr, i64 16
+  // That costs an instruction per update, so it is done only where it
+  // saves stack: a copy of the module is compiled both ways (lib/Assembly.cpp)
+  // and a function keeps its pinned addresses only if its frame takes fewer
+  // of the verifier's 32-byte units (or only the pinned module compiles).
+  if (!PinAddressesOpt)
+    return false;
+  SmallVector<StringRef, 8> Names;
+  for (Function &F : M)
+    if (mayPinAddresses(F))
+      Names.push_back(F.getName());
+  if (Names.empty())
+    return false;
+  SmallString<0> AsmBefore, AsmPinned;
+  bool BeforeOk = emitAssembly(M, AsmBefore);
+  StringMap<uint64_t> Before = stackDepths(M, AsmBefore);
+  // A function without stack has none to win.
+  if (BeforeOk && all_of(Names, [&](StringRef N) { return !Before.lookup(N); }))
+    return false;
+  std::unique_ptr<Module> Pinned = CloneModule(M);
+  for (StringRef Name : Names)
+    pinAddressesIn(*Pinned->getFunction(Name));
+  if (!emitAssembly(*Pinned, AsmPinned))
+    return false;
+  StringMap<uint64_t> After = stackDepths(*Pinned, AsmPinned);
+  bool Changed = false;
+  for (StringRef Name : Names) {
+    if (BeforeOk &&
+        stackUnits(After.lookup(Name)) >= stackUnits(Before.lookup(Name)))
+      continue;
+    LLVM_DEBUG(dbgs() << "bpf-cov: " << Name << ": counter addresses pinned, "
+                      << Before.lookup(Name) << " -> " << After.lookup(Name)
+                      << " stack bytes\n");
+    pinAddressesIn(*M.getFunction(Name));
+    Changed = true;
+  }
+  return Changed;
 }
 
 bool bpfcov::pinCounterAddends(Module &M) {
