@@ -6,13 +6,14 @@
 //   lib/Assembly.cpp
 //
 // DESCRIPTION:
-//   Some answers only the code generator has: how far a jump goes
-//   (lib/JumpCheck.cpp), how much stack a function takes (lib/PinnedValues.cpp
+//   Some answers only the code generator has: how far a jump goes and how
+//   much stack a function takes (lib/CodegenCheck.cpp, lib/PinnedValues.cpp
 //   STEP 20d). emitAssembly() compiles a copy of the module with the BPF
 //   target, each function with its own target-cpu (clang's -mcpu), to the
 //   assembly llc would write; forEachAsmLine() walks it as function, label and
 //   code lines. Errors of that compilation (the 512-byte stack limit) are
-//   kept from the user: llc reports them again, on the module it is given.
+//   kept from the user and returned, by function: the pass acts on them, or
+//   llc reports them again, on the module it is given.
 //
 // USAGE: by the bpf-cov pass, on the loadable object's module.
 //===----------------------------------------------------------------------===//
@@ -21,6 +22,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/DiagnosticPrinter.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -30,17 +32,29 @@
 using namespace llvm;
 
 namespace {
-/// Keeps the diagnostics of the copy's compilation; notes an error.
+/// Keeps the diagnostics of the copy's compilation; notes its errors.
 struct QuietHandler : DiagnosticHandler {
   bool Failed = false;
+  std::vector<bpfcov::CodegenError> *Errors = nullptr;
   bool handleDiagnostics(const DiagnosticInfo &DI) override {
-    Failed |= DI.getSeverity() == DS_Error;
+    if (DI.getSeverity() != DS_Error)
+      return true;
+    Failed = true;
+    const auto *Located = dyn_cast<DiagnosticInfoUnsupported>(&DI);
+    if (Errors && Located) {
+      std::string Msg;
+      raw_string_ostream OS(Msg);
+      DiagnosticPrinterRawOStream DP(OS);
+      DI.print(DP);
+      Errors->push_back({Located->getFunction().getName().str(), OS.str()});
+    }
     return true;
   }
 };
 } // namespace
 
-bool bpfcov::emitAssembly(const Module &M, SmallVectorImpl<char> &Asm) {
+bool bpfcov::emitAssembly(const Module &M, SmallVectorImpl<char> &Asm,
+                          std::vector<CodegenError> *Errors) {
   std::unique_ptr<Module> Clone = CloneModule(M);
   std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(*Clone);
   if (!TM)
@@ -48,6 +62,7 @@ bool bpfcov::emitAssembly(const Module &M, SmallVectorImpl<char> &Asm) {
   LLVMContext &Ctx = Clone->getContext();
   std::unique_ptr<DiagnosticHandler> Saved = Ctx.getDiagnosticHandler();
   auto Quiet = std::make_unique<QuietHandler>();
+  Quiet->Errors = Errors;
   QuietHandler &Handler = *Quiet;
   Ctx.setDiagnosticHandler(std::move(Quiet));
   bool Ok = false;

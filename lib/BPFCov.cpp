@@ -448,8 +448,8 @@ bool BPFCovRewriter::run() {
   if (PerCpu)
     pinPerCpuRows(M);                     // STEP 20c (PinnedValues.cpp)
   pinCounterAddresses(M);                 // STEP 20d (PinnedValues.cpp)
-  dropLongJumpFunctions(M, Owners,        // STEP 21 (JumpCheck.cpp,
-                        NotInstrumented); //   NotInstrumented.cpp)
+  dropUncompilableFunctions(M, Owners,    // STEP 21 (CodegenCheck.cpp,
+                            NotInstrumented); // NotInstrumented.cpp)
   if (!Quiet)
     warnNotInstrumented(NotInstrumented);
   return true;
@@ -549,7 +549,7 @@ bool BPFCovRewriter::stripProfileRuntime() {
 void BPFCovRewriter::replayLoadableRun() {
   // STEP 0 (.bpf.obj): the same input gives the same list as the loadable
   // run; a copy of it goes through that run, silently.
-  if (!hasNamedNotInstrumented() && !mayNeedJumpCheck(M))
+  if (!hasNamedNotInstrumented() && !mayNeedCodegenCheck(M))
     return;
   std::unique_ptr<Module> Copy = CloneModule(M);
   BPFCovRewriter Loadable(*Copy, /*StripInitializersOnly=*/false, PerCpu,

@@ -49,11 +49,12 @@
 // become one add (lib/MergeCounterAdds.cpp); a global function's ignored
 // argument gets a defined value, the verifier checking it against the BTF
 // (lib/GlobalCallArgs.cpp). Last, a module big enough to need it is compiled once more to
-// check that no BPF jump exceeds its 16-bit offset (lib/JumpCheck.cpp).
+// check that no BPF jump exceeds its 16-bit offset and no function the
+// BPF stack (lib/CodegenCheck.cpp).
 //
 // Not instrumented (lib/NotInstrumented.cpp): the functions named by
 // -bpfcov-not-instrumented=f,g, and each function that needs a jump out of
-// range, lose their counter updates (and so do the functions inlined into
+// range or more than the BPF stack with counters, lose their counter updates (and so do the functions inlined into
 // them); the pass warns once per function. The .bpf.obj run gets the same
 // list (it replays the loadable run on a copy when the jump check or the
 // option could add to it), drops those functions' coverage records and
@@ -114,11 +115,17 @@ bool instrumentBPFCoverage(llvm::Module &M, bool StripInitializersOnly,
 /// running the interrupt handlers, which remove opt's output file.
 [[noreturn]] void reportError(const llvm::Twine &Msg);
 
+/// An error llc would report for a function (the 512-byte stack limit).
+struct CodegenError {
+  std::string Function;
+  std::string Message;
+};
+
 /// Compiles a copy of \p M with the BPF target to the assembly llc would
-/// write, into \p Asm; false when that failed (no BPF target, or an error
-/// such as the 512-byte stack limit, which is not reported)
-/// (lib/Assembly.cpp).
-bool emitAssembly(const llvm::Module &M, llvm::SmallVectorImpl<char> &Asm);
+/// write, into \p Asm; false when that failed (no BPF target, or an error,
+/// which is not reported but added to \p Errors) (lib/Assembly.cpp).
+bool emitAssembly(const llvm::Module &M, llvm::SmallVectorImpl<char> &Asm,
+                  std::vector<CodegenError> *Errors = nullptr);
 
 /// Calls \p Fn for each label (Code empty) and instruction (Label empty) of
 /// \p Asm, with the function of \p M it belongs to (lib/Assembly.cpp).
@@ -132,27 +139,33 @@ void forEachAsmLine(
 llvm::StringMap<uint64_t> stackDepths(const llvm::Module &M,
                                       llvm::StringRef Asm);
 
-/// A function that needs a jump beyond the 16-bit offset of a BPF jump:
-/// its longest, in instruction slots.
-struct LongJump {
+/// A function llc would emit broken or refuse (lib/CodegenCheck.cpp): a
+/// jump beyond the 16-bit offset of a BPF jump (its longest, in instruction
+/// slots), or a stack deeper than a BPF function may use (its depth in
+/// bytes, when llc wrote one).
+struct CodegenProblem {
+  enum KindTy { LongJump, DeepStack } Kind;
   std::string Function;
-  int64_t Offset;
+  int64_t Amount;
 };
 
 /// True when a function of \p M may be big enough to need a long jump (an
-/// upper bound of its size exceeds -bpfcov-jump-check-slots).
-bool mayNeedJumpCheck(const llvm::Module &M);
+/// upper bound of its size exceeds -bpfcov-jump-check-slots) or deep enough
+/// to need too much stack (its own stack variables take
+/// -bpfcov-stack-check-bytes or more).
+bool mayNeedCodegenCheck(const llvm::Module &M);
 
-/// The functions for which llc would emit a jump beyond the 16-bit offset
-/// of a BPF jump, each with its longest (lib/JumpCheck.cpp).
-std::vector<LongJump> findLongJumps(llvm::Module &M);
+/// The functions of \p M llc would emit broken or refuse, each once
+/// (lib/CodegenCheck.cpp).
+std::vector<CodegenProblem> findCodegenProblems(llvm::Module &M);
 
-/// "it needs a jump of <Offset> instructions, beyond the ... offset".
-std::string describeLongJump(int64_t Offset);
+/// "needs a jump of <Offset> instructions, beyond the ... offset", or
+/// "needs <N> bytes of stack with its counters, beyond the 512 ...".
+std::string describeCodegenProblem(const CodegenProblem &P);
 
-/// Fails with the error that names \p J's function, its distance and the
-/// ways out (lib/JumpCheck.cpp).
-[[noreturn]] void reportLongJump(const LongJump &J);
+/// Fails with the error that names \p P's function, the problem and the
+/// ways out (lib/CodegenCheck.cpp).
+[[noreturn]] void reportCodegenProblem(const CodegenProblem &P);
 
 /// A function left without counter updates, and why: its coverage record
 /// leaves the .bpf.obj and its line goes to NotInstrumentedSection.
@@ -180,12 +193,14 @@ using CounterOwners =
 bool dropNamedFunctions(llvm::Module &M, const CounterOwners &Owners,
                         std::vector<NotInstrumentedFunction> &List);
 
-/// The jump check: each function that needs a jump out of range loses its
-/// counter updates (unless -bpfcov-jump-fallback=false) and joins \p List,
-/// until none does; a function out of range without counter updates is an
-/// error (lib/NotInstrumented.cpp, with lib/JumpCheck.cpp).
-void dropLongJumpFunctions(llvm::Module &M, const CounterOwners &Owners,
-                           std::vector<NotInstrumentedFunction> &List);
+/// The codegen check: each function that needs a jump out of range or more
+/// than the BPF stack loses its counter updates (unless
+/// -bpfcov-jump-fallback=false) and joins \p List, until none does; a
+/// function out of range without counter updates is an error, one over the
+/// stack is left to llc's own (lib/NotInstrumented.cpp, with
+/// lib/CodegenCheck.cpp).
+void dropUncompilableFunctions(llvm::Module &M, const CounterOwners &Owners,
+                               std::vector<NotInstrumentedFunction> &List);
 
 /// True when -bpfcov-not-instrumented names a function.
 bool hasNamedNotInstrumented();

@@ -56,7 +56,8 @@ static cl::list<std::string> NotInstrumentedOpt(
 static cl::opt<bool> JumpFallbackOpt(
     "bpfcov-jump-fallback",
     cl::desc("Leave a function that needs a jump beyond the 16-bit BPF jump "
-             "offset without counter updates (default), rather than fail"),
+             "offset, or more than the BPF stack, without counter updates "
+             "(default), rather than fail"),
     cl::init(true));
 
 /// The reason of the functions -bpfcov-not-instrumented names.
@@ -185,18 +186,25 @@ bool bpfcov::dropNamedFunctions(Module &M, const CounterOwners &Owners,
   return Changed;
 }
 
-void bpfcov::dropLongJumpFunctions(Module &M, const CounterOwners &Owners,
-                                   std::vector<NotInstrumentedFunction> &List) {
-  // Each round drops the functions out of range and checks again: a
-  // function still out of range without counters fails the build.
-  for (std::vector<LongJump> Long = findLongJumps(M); !Long.empty();
-       Long = findLongJumps(M)) {
-    for (const LongJump &J : Long) {
-      Function *F = M.getFunction(J.Function);
-      if (!JumpFallbackOpt || !F ||
-          !dropCounterUpdates(*F, Owners, describeLongJump(J.Offset), List))
-        reportLongJump(J);
+void bpfcov::dropUncompilableFunctions(
+    Module &M, const CounterOwners &Owners,
+    std::vector<NotInstrumentedFunction> &List) {
+  // Each round drops the functions llc would emit broken or refuse, and
+  // checks again: a function still out of range without counters fails the
+  // build; one still over the stack is llc's to report.
+  for (;;) {
+    std::vector<CodegenProblem> Problems = findCodegenProblems(M);
+    bool Dropped = false;
+    for (const CodegenProblem &P : Problems) {
+      Function *F = M.getFunction(P.Function);
+      if (JumpFallbackOpt && F &&
+          dropCounterUpdates(*F, Owners, describeCodegenProblem(P), List))
+        Dropped = true;
+      else if (P.Kind == CodegenProblem::LongJump)
+        reportCodegenProblem(P);
     }
+    if (!Dropped)
+      return;
   }
 }
 
