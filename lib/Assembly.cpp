@@ -53,30 +53,28 @@ struct QuietHandler : DiagnosticHandler {
 };
 } // namespace
 
-bool bpfcov::emitAssembly(const Module &M, SmallVectorImpl<char> &Asm,
-                          std::vector<CodegenError> *Errors) {
+bpfcov::Assembly bpfcov::emitAssembly(const Module &M) {
+  Assembly Asm;
   std::unique_ptr<Module> Clone = CloneModule(M);
   std::unique_ptr<TargetMachine> TM = compat::createTargetMachine(*Clone);
   if (!TM)
-    return false; // opt without the BPF target: llc would fail the same way
+    return Asm; // opt without the BPF target: llc would fail the same way
   LLVMContext &Ctx = Clone->getContext();
   std::unique_ptr<DiagnosticHandler> Saved = Ctx.getDiagnosticHandler();
   auto Quiet = std::make_unique<QuietHandler>();
-  Quiet->Errors = Errors;
+  Quiet->Errors = &Asm.Errors;
   QuietHandler &Handler = *Quiet;
   Ctx.setDiagnosticHandler(std::move(Quiet));
-  bool Ok = false;
   {
-    raw_svector_ostream OS(Asm);
+    raw_svector_ostream OS(Asm.Text);
     legacy::PassManager PM;
     if (!TM->addPassesToEmitFile(PM, OS, nullptr, compat::AssemblyFile)) {
       PM.run(*Clone);
-      Ok = true;
+      Asm.Ok = !Handler.Failed;
     }
   }
-  Ok &= !Handler.Failed;
   Ctx.setDiagnosticHandler(std::move(Saved));
-  return Ok;
+  return Asm;
 }
 
 void bpfcov::forEachAsmLine(

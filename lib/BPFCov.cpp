@@ -447,9 +447,10 @@ bool BPFCovRewriter::run() {
   pinCounterAddends(M);                   // STEP 20b (PinnedValues.cpp)
   if (PerCpu)
     pinPerCpuRows(M);                     // STEP 20c (PinnedValues.cpp)
-  pinCounterAddresses(M);                 // STEP 20d (PinnedValues.cpp)
+  std::optional<Assembly> Asm =
+      pinCounterAddresses(M);             // STEP 20d (PinnedValues.cpp)
   dropUncompilableFunctions(M, Owners,    // STEP 21 (CodegenCheck.cpp,
-                            NotInstrumented); // NotInstrumented.cpp)
+                            NotInstrumented, std::move(Asm)); // NotInstrumented.cpp)
   if (!Quiet)
     warnNotInstrumented(NotInstrumented);
   return true;

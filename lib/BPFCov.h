@@ -72,6 +72,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/IR/GlobalVariable.h"
@@ -79,6 +80,7 @@
 #include "llvm/IR/Instruction.h"
 #include "llvm/IR/PassManager.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -121,11 +123,17 @@ struct CodegenError {
   std::string Message;
 };
 
-/// Compiles a copy of \p M with the BPF target to the assembly llc would
-/// write, into \p Asm; false when that failed (no BPF target, or an error,
-/// which is not reported but added to \p Errors) (lib/Assembly.cpp).
-bool emitAssembly(const llvm::Module &M, llvm::SmallVectorImpl<char> &Asm,
-                  std::vector<CodegenError> *Errors = nullptr);
+/// What llc would write for a module: its assembly, and the errors it
+/// would report (lib/Assembly.cpp).
+struct Assembly {
+  llvm::SmallString<0> Text;
+  bool Ok = false; ///< the BPF target compiled it without an error
+  std::vector<CodegenError> Errors;
+};
+
+/// Compiles a copy of \p M with the BPF target; the errors are returned,
+/// not reported (lib/Assembly.cpp).
+Assembly emitAssembly(const llvm::Module &M);
 
 /// Calls \p Fn for each label (Code empty) and instruction (Label empty) of
 /// \p Asm, with the function of \p M it belongs to (lib/Assembly.cpp).
@@ -155,9 +163,11 @@ struct CodegenProblem {
 /// -bpfcov-stack-check-bytes or more).
 bool mayNeedCodegenCheck(const llvm::Module &M);
 
-/// The functions of \p M llc would emit broken or refuse, each once
-/// (lib/CodegenCheck.cpp).
-std::vector<CodegenProblem> findCodegenProblems(llvm::Module &M);
+/// The functions of \p M llc would emit broken or refuse, each once, from
+/// \p Known when it is \p M's assembly, else compiling \p M if it may have
+/// any (lib/CodegenCheck.cpp).
+std::vector<CodegenProblem> findCodegenProblems(llvm::Module &M,
+                                                const Assembly *Known = nullptr);
 
 /// "needs a jump of <Offset> instructions, beyond the ... offset", or
 /// "needs <N> bytes of stack with its counters, beyond the 512 ...".
@@ -200,7 +210,8 @@ bool dropNamedFunctions(llvm::Module &M, const CounterOwners &Owners,
 /// stack is left to llc's own (lib/NotInstrumented.cpp, with
 /// lib/CodegenCheck.cpp).
 void dropUncompilableFunctions(llvm::Module &M, const CounterOwners &Owners,
-                               std::vector<NotInstrumentedFunction> &List);
+                               std::vector<NotInstrumentedFunction> &List,
+                               std::optional<Assembly> Known = std::nullopt);
 
 /// True when -bpfcov-not-instrumented names a function.
 bool hasNamedNotInstrumented();
@@ -264,9 +275,10 @@ bool pinPerCpuRows(llvm::Module &M);
 
 /// In a function that calls helpers or subprograms, computes counter
 /// addresses in each block that uses them, and again after each call,
-/// instead of llc's one address kept from block to block
-/// (lib/PinnedValues.cpp); returns true when \p M changed.
-bool pinCounterAddresses(llvm::Module &M);
+/// instead of llc's one address kept from block to block, where that saves
+/// stack (lib/PinnedValues.cpp). Returns \p M's assembly when it made it
+/// on the way (the codegen check need not compile \p M again).
+std::optional<Assembly> pinCounterAddresses(llvm::Module &M);
 
 /// The address of \p G, made by \p B with an inline assembly that llc
 /// cannot merge with another (lib/PinnedValues.cpp).

@@ -139,19 +139,23 @@ std::string bpfcov::describeCodegenProblem(const CodegenProblem &P) {
       .str();
 }
 
-std::vector<bpfcov::CodegenProblem> bpfcov::findCodegenProblems(Module &M) {
+std::vector<bpfcov::CodegenProblem>
+bpfcov::findCodegenProblems(Module &M, const Assembly *Known) {
   std::vector<CodegenProblem> Problems;
-  if (!mayNeedCodegenCheck(M))
+  if (!Known && !mayNeedCodegenCheck(M))
     return Problems;
   // STEP 21: what llc emits, as assembly:
   //   foo:
   //           if r1 > 7 goto LBB0_12
   //           r2 = .data.profc ll        ; two slots
   //   LBB0_12:
-  SmallString<0> Asm;
-  std::vector<CodegenError> Errors;
-  if (!emitAssembly(M, Asm, &Errors) && Errors.empty())
+  std::optional<Assembly> Made;
+  if (!Known)
+    Known = &Made.emplace(emitAssembly(M));
+  if (!Known->Ok && Known->Errors.empty())
     return Problems; // llc fails the same way, with its own message
+  StringRef Asm = Known->Text;
+  const std::vector<CodegenError> &Errors = Known->Errors;
   // The stack: llc's error, or a depth over a lowered limit.
   StringMap<uint64_t> Depths = stackDepths(M, Asm);
   StringSet<> Deep;

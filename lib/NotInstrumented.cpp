@@ -188,12 +188,15 @@ bool bpfcov::dropNamedFunctions(Module &M, const CounterOwners &Owners,
 
 void bpfcov::dropUncompilableFunctions(
     Module &M, const CounterOwners &Owners,
-    std::vector<NotInstrumentedFunction> &List) {
+    std::vector<NotInstrumentedFunction> &List, std::optional<Assembly> Known) {
   // Each round drops the functions llc would emit broken or refuse, and
   // checks again: a function still out of range without counters fails the
-  // build; one still over the stack is llc's to report.
+  // build; one still over the stack is llc's to report. The first round
+  // may know the module's assembly already (STEP 20d made it).
   for (;;) {
-    std::vector<CodegenProblem> Problems = findCodegenProblems(M);
+    std::vector<CodegenProblem> Problems =
+        findCodegenProblems(M, Known ? &*Known : nullptr);
+    Known.reset();
     bool Dropped = false;
     for (const CodegenProblem &P : Problems) {
       Function *F = M.getFunction(P.Function);

@@ -39,8 +39,8 @@
 #include "bpfcov/Names.h"
 
 #include "llvm/ADT/SetVector.h"
-#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
@@ -49,10 +49,10 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Support/Debug.h"
-#include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/Local.h"
 
 using namespace llvm;
@@ -252,7 +252,7 @@ static void pinAddressesIn(Function &F) {
 /// Stack bytes in the verifier's unit: it rounds each frame up to 32.
 static uint64_t stackUnits(uint64_t Depth) { return alignTo(Depth, 32) / 32; }
 
-bool bpfcov::pinCounterAddresses(Module &M) {
+std::optional<Assembly> bpfcov::pinCounterAddresses(Module &M) {
   // STEP 20d: llc materializes a counter global's address (`r = @g ll`)
   // once and, with MachineCSE, reuses it in every block the first one
   // dominates: across helper calls it lives in a callee-saved register
@@ -268,37 +268,43 @@ bool bpfcov::pinCounterAddresses(Module &M) {
   // and a function keeps its pinned addresses only if its frame takes fewer
   // of the verifier's 32-byte units (or only the pinned module compiles).
   if (!PinAddressesOpt)
-    return false;
+    return std::nullopt;
   SmallVector<StringRef, 8> Names;
   for (Function &F : M)
     if (mayPinAddresses(F))
       Names.push_back(F.getName());
   if (Names.empty())
-    return false;
-  SmallString<0> AsmBefore, AsmPinned;
-  bool BeforeOk = emitAssembly(M, AsmBefore);
-  StringMap<uint64_t> Before = stackDepths(M, AsmBefore);
+    return std::nullopt;
+  Assembly Before = emitAssembly(M);
+  StringMap<uint64_t> BeforeDepths = stackDepths(M, Before.Text);
   // A function without stack has none to win.
-  if (BeforeOk && all_of(Names, [&](StringRef N) { return !Before.lookup(N); }))
-    return false;
+  if (Before.Ok &&
+      all_of(Names, [&](StringRef N) { return !BeforeDepths.lookup(N); }))
+    return Before;
   std::unique_ptr<Module> Pinned = CloneModule(M);
   for (StringRef Name : Names)
     pinAddressesIn(*Pinned->getFunction(Name));
-  if (!emitAssembly(*Pinned, AsmPinned))
-    return false;
-  StringMap<uint64_t> After = stackDepths(*Pinned, AsmPinned);
-  bool Changed = false;
-  for (StringRef Name : Names) {
-    if (BeforeOk &&
-        stackUnits(After.lookup(Name)) >= stackUnits(Before.lookup(Name)))
-      continue;
+  Assembly After = emitAssembly(*Pinned);
+  if (!After.Ok)
+    return Before;
+  StringMap<uint64_t> AfterDepths = stackDepths(*Pinned, After.Text);
+  SmallVector<StringRef, 8> Pin;
+  for (StringRef Name : Names)
+    if (!Before.Ok || stackUnits(AfterDepths.lookup(Name)) <
+                          stackUnits(BeforeDepths.lookup(Name)))
+      Pin.push_back(Name);
+  for (StringRef Name : Pin) {
     LLVM_DEBUG(dbgs() << "bpf-cov: " << Name << ": counter addresses pinned, "
-                      << Before.lookup(Name) << " -> " << After.lookup(Name)
-                      << " stack bytes\n");
+                      << BeforeDepths.lookup(Name) << " -> "
+                      << AfterDepths.lookup(Name) << " stack bytes\n");
     pinAddressesIn(*M.getFunction(Name));
-    Changed = true;
   }
-  return Changed;
+  // The module is now one of the two compiled, or neither.
+  if (Pin.empty())
+    return Before;
+  if (Pin.size() == Names.size())
+    return After;
+  return std::nullopt;
 }
 
 bool bpfcov::pinCounterAddends(Module &M) {
