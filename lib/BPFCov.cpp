@@ -441,6 +441,7 @@ bool BPFCovRewriter::run() {
   if (cleanUpCounterUpdates(M) &&         // STEP 16 (CleanUp.cpp)
       ByteCounters)
     hoistByteCounterStores(M);            // STEP 17 (ByteCounters.cpp)
+  gatherCounterUpdates(M);                // STEP 17b (GatherCounterUpdates.cpp)
   mergeCounterAdds(M);                    // STEP 18 (MergeCounterAdds.cpp)
   defineGlobalCallArgs(M);                // STEP 19 (GlobalCallArgs.cpp)
   coldCounterBlocks(M);                   // STEP 20 (ColdCounterBlocks.cpp)

@@ -257,6 +257,11 @@ bool isCounterPointer(const llvm::Value *V);
 /// (lib/CleanUp.cpp).
 const llvm::Value *getAccessPointer(const llvm::Instruction &I);
 
+/// Moves the counter updates of each call-free stretch of a block to its top,
+/// a counter's plain updates there as one (lib/GatherCounterUpdates.cpp);
+/// returns true when \p M changed.
+bool gatherCounterUpdates(llvm::Module &M);
+
 /// Merges the atomic adds of one counter in a call-free stretch of a block
 /// into one add of their sum (lib/MergeCounterAdds.cpp); returns true when
 /// \p M changed.
