@@ -257,6 +257,11 @@ bool isCounterPointer(const llvm::Value *V);
 /// (lib/CleanUp.cpp).
 const llvm::Value *getAccessPointer(const llvm::Instruction &I);
 
+/// Whether \p I is a call in the BPF code, which ends a stretch of a block
+/// whose counter updates may merge or move: a tail call or a helper that
+/// does not return leaves the rest unexecuted (lib/MergeCounterAdds.cpp).
+bool endsStretch(const llvm::Instruction &I);
+
 /// Moves the counter updates of each call-free stretch of a block to its top,
 /// a counter's plain updates there as one (lib/GatherCounterUpdates.cpp);
 /// returns true when \p M changed.

@@ -270,9 +270,7 @@ bool bpfcov::gatherCounterUpdates(Module &M) {
         ++Begin;
       while (Begin != BB.end() && !Begin->isTerminator()) {
         BasicBlock::iterator End = Begin;
-        while (!End->isTerminator() &&
-               !(isa<CallBase>(*End) &&
-                 !(isa<IntrinsicInst>(*End) && !End->mayHaveSideEffects())))
+        while (!End->isTerminator() && !endsStretch(*End))
           ++End;
         // A marker stays at the top while updates move in front of it.
         auto *I64 = Type::getInt64Ty(M.getContext());

@@ -53,6 +53,15 @@ static cl::opt<bool> MergeAddsOpt(
              "block into one (default: true)"),
     cl::init(true));
 
+bool bpfcov::endsStretch(const Instruction &I) {
+  // Intrinsics without side effects (llvm.dbg.*, llvm.fshl) and lifetime
+  // markers are not calls in the BPF code.
+  if (!isa<CallBase>(I))
+    return false;
+  return !isa<IntrinsicInst>(I) ||
+         (I.mayHaveSideEffects() && !I.isLifetimeStartOrEnd());
+}
+
 /// The atomic add of a constant to a counter that \p I is, or null.
 static AtomicRMWInst *getMergeableAdd(Instruction &I) {
   auto *RMW = dyn_cast<AtomicRMWInst>(&I);
@@ -74,9 +83,7 @@ bool bpfcov::mergeCounterAdds(Module &M) {
       // The first add of each counter address in the current stretch.
       DenseMap<Value *, AtomicRMWInst *> First;
       for (Instruction &I : make_early_inc_range(BB)) {
-        // Intrinsics without side effects (llvm.dbg.*, llvm.fshl) are not
-        // calls in the BPF code.
-        if (isa<IntrinsicInst>(I) && !I.mayHaveSideEffects())
+        if (isa<CallBase>(I) && !endsStretch(I))
           continue;
         if (AtomicRMWInst *RMW = getMergeableAdd(I)) {
           AtomicRMWInst *&Into = First[RMW->getPointerOperand()];
@@ -101,7 +108,7 @@ bool bpfcov::mergeCounterAdds(Module &M) {
           Changed = true;
           continue;
         }
-        if (isa<CallBase>(I)) {
+        if (endsStretch(I)) {
           First.clear();
           continue;
         }
