@@ -132,3 +132,5 @@ StringMap<uint64_t> bpfcov::stackDepths(const Module &M, StringRef Asm) {
   });
   return Depths;
 }
+
+uint64_t bpfcov::stackUnits(uint64_t Depth) { return alignTo(Depth, 32) / 32; }

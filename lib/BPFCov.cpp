@@ -445,11 +445,14 @@ bool BPFCovRewriter::run() {
   mergeCounterAdds(M);                    // STEP 18 (MergeCounterAdds.cpp)
   defineGlobalCallArgs(M);                // STEP 19 (GlobalCallArgs.cpp)
   coldCounterBlocks(M);                   // STEP 20 (ColdCounterBlocks.cpp)
+  std::optional<Assembly> Asm;
+  if (PerCpu)
+    Asm = shareRowsWhereDeep(M);          // STEP 20a (SharedRows.cpp)
   pinCounterAddends(M);                   // STEP 20b (PinnedValues.cpp)
   if (PerCpu)
     pinPerCpuRows(M);                     // STEP 20c (PinnedValues.cpp)
-  std::optional<Assembly> Asm =
-      pinCounterAddresses(M);             // STEP 20d (PinnedValues.cpp)
+  Asm = pinCounterAddresses(M,            // STEP 20d (PinnedValues.cpp)
+                            std::move(Asm));
   dropUncompilableFunctions(M, Owners,    // STEP 21 (CodegenCheck.cpp,
                             NotInstrumented, std::move(Asm)); // NotInstrumented.cpp)
   if (!Quiet)
@@ -859,6 +862,7 @@ void BPFCovRewriter::lowerPerCpuCounters() {
           compat::getPointerTo(HelperTy));
       Value *Cpu = B.CreateCall(HelperTy, Helper, {}, "bpfcov.cpu");
       Row = B.CreateAnd(Cpu, Rows - 1, "bpfcov.row");
+      cast<Instruction>(Row)->setMetadata(PerCpuRowMD, MDNode::get(Ctx, {}));
     }
     std::map<FunctionRecord *, Value *> RowBase;
     std::map<std::pair<PHINode *, BasicBlock *>, Value *> PhiValues;

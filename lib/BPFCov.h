@@ -147,6 +147,22 @@ void forEachAsmLine(
 llvm::StringMap<uint64_t> stackDepths(const llvm::Module &M,
                                       llvm::StringRef Asm);
 
+/// The stack a BPF function may use, in bytes: 512, the kernel's
+/// MAX_BPF_STACK, unless -bpfcov-stack-limit lowers it (lib/CodegenCheck.cpp).
+uint64_t stackLimit();
+
+/// The verifier's 32-byte units of a frame of \p Depth bytes: each frame
+/// of a call chain takes whole units of the 512 bytes (lib/Assembly.cpp).
+uint64_t stackUnits(uint64_t Depth);
+
+/// True if \p I calls a helper or a subprogram in the BPF code: r1-r5 do
+/// not survive it (lib/PinnedValues.cpp).
+bool isRealCall(const llvm::Instruction &I);
+
+/// The metadata that marks a function's per-CPU row index (lib/BPFCov.cpp
+/// STEP 7, lib/SharedRows.cpp).
+inline constexpr const char *PerCpuRowMD = "bpfcov.row";
+
 /// A function llc would emit broken or refuse (lib/CodegenCheck.cpp): a
 /// jump beyond the 16-bit offset of a BPF jump (its longest, in instruction
 /// slots), or a stack deeper than a BPF function may use (its depth in
@@ -277,6 +293,12 @@ bool mergeCounterAdds(llvm::Module &M);
 /// (lib/PinnedValues.cpp); returns true when \p M changed.
 bool pinCounterAddends(llvm::Module &M);
 
+/// Per-CPU counters: the functions of a call chain whose frames go over
+/// the stack limit use row 0 where that makes their frame smaller, their
+/// adds still atomic (lib/SharedRows.cpp). Returns the assembly of \p M as
+/// STEP 20b and 20c will make it, when it made it on the way.
+std::optional<Assembly> shareRowsWhereDeep(llvm::Module &M);
+
 /// Percpu counters: in a function that bumps five records' counters or more,
 /// computes each row address in the blocks that use it instead of keeping
 /// all of them from the entry on (lib/PinnedValues.cpp); returns true when
@@ -288,7 +310,9 @@ bool pinPerCpuRows(llvm::Module &M);
 /// instead of llc's one address kept from block to block, where that saves
 /// stack (lib/PinnedValues.cpp). Returns \p M's assembly when it made it
 /// on the way (the codegen check need not compile \p M again).
-std::optional<Assembly> pinCounterAddresses(llvm::Module &M);
+/// \p Known: \p M's assembly, if the caller has it.
+std::optional<Assembly> pinCounterAddresses(llvm::Module &M,
+                                            std::optional<Assembly> Known);
 
 /// The address of \p G, made by \p B with an inline assembly that llc
 /// cannot merge with another (lib/PinnedValues.cpp).

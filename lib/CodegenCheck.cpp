@@ -66,6 +66,8 @@ static cl::opt<unsigned> StackLimitOpt(
              "a BPF function's; tests lower it)"),
     cl::init(StackLimit), cl::Hidden);
 
+uint64_t bpfcov::stackLimit() { return StackLimitOpt; }
+
 static cl::opt<unsigned> StackCheckBytesOpt(
     "bpfcov-stack-check-bytes",
     cl::desc("Compile a module once more to check its functions' stack when "

@@ -147,8 +147,7 @@ Value *bpfcov::pinnedGlobal(IRBuilderBase &B, GlobalVariable *G,
       {G}, Name));
 }
 
-/// True if \p I calls a helper or a subprogram: r1-r5 do not survive it.
-static bool isRealCall(const Instruction &I) {
+bool bpfcov::isRealCall(const Instruction &I) {
   const auto *Call = dyn_cast<CallInst>(&I);
   return Call && !isa<IntrinsicInst>(Call) && !Call->isInlineAsm();
 }
@@ -250,9 +249,9 @@ static void pinAddressesIn(Function &F) {
 }
 
 /// Stack bytes in the verifier's unit: it rounds each frame up to 32.
-static uint64_t stackUnits(uint64_t Depth) { return alignTo(Depth, 32) / 32; }
 
-std::optional<Assembly> bpfcov::pinCounterAddresses(Module &M) {
+std::optional<Assembly>
+bpfcov::pinCounterAddresses(Module &M, std::optional<Assembly> Known) {
   // STEP 20d: llc materializes a counter global's address (`r = @g ll`)
   // once and, with MachineCSE, reuses it in every block the first one
   // dominates: across helper calls it lives in a callee-saved register
@@ -268,14 +267,14 @@ std::optional<Assembly> bpfcov::pinCounterAddresses(Module &M) {
   // and a function keeps its pinned addresses only if its frame takes fewer
   // of the verifier's 32-byte units (or only the pinned module compiles).
   if (!PinAddressesOpt)
-    return std::nullopt;
+    return Known;
   SmallVector<StringRef, 8> Names;
   for (Function &F : M)
     if (mayPinAddresses(F))
       Names.push_back(F.getName());
   if (Names.empty())
-    return std::nullopt;
-  Assembly Before = emitAssembly(M);
+    return Known;
+  Assembly Before = Known ? std::move(*Known) : emitAssembly(M);
   StringMap<uint64_t> BeforeDepths = stackDepths(M, Before.Text);
   // A function without stack has none to win.
   if (Before.Ok &&
