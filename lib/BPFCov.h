@@ -189,8 +189,9 @@ std::vector<CodegenProblem> findCodegenProblems(llvm::Module &M,
 /// "needs <N> bytes of stack with its counters, beyond the 512 ...".
 std::string describeCodegenProblem(const CodegenProblem &P);
 
-/// Fails with the error that names \p P's function, the problem and the
-/// ways out (lib/CodegenCheck.cpp).
+/// Fails with the error that names \p P's function, its long jump and the
+/// ways out (lib/CodegenCheck.cpp). A stack over the limit is never
+/// reported here: llc's own error names it.
 [[noreturn]] void reportCodegenProblem(const CodegenProblem &P);
 
 /// A function left without counter updates, and why: its coverage record

@@ -35,6 +35,7 @@
 #include "Compat.h"
 #include "bpfcov/Names.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ValueTracking.h"
@@ -84,18 +85,33 @@ static const GlobalVariable *counterObject(const Value *O) {
 bool bpfcov::counterGlobals(const Value *V,
                             SmallVectorImpl<const GlobalVariable *> &Globals) {
   // Through the phis and selects SimplifyCFG makes when it merges two
-  // updates, and the per-block addresses of lib/PinnedValues.cpp.
-  SmallVector<const Value *, 4> Objects;
-  getUnderlyingObjects(V, Objects, /*LI=*/nullptr, /*MaxLookup=*/0);
+  // updates, and the per-block addresses of lib/PinnedValues.cpp. The walk
+  // of getUnderlyingObjects() (same worklist, same order), except that it
+  // stops at the first object that is not a counters global: most accesses
+  // the pass asks about are the program's own, behind long phi chains.
+  SmallPtrSet<const Value *, 8> Visited;
+  SmallVector<const Value *, 8> Work{V};
   SmallVector<const GlobalVariable *, 4> Found;
-  for (const Value *O : Objects) {
-    const GlobalVariable *G = counterObject(O);
+  do {
+    const Value *P = getUnderlyingObject(Work.pop_back_val(), /*MaxLookup=*/0);
+    if (!Visited.insert(P).second)
+      continue;
+    if (const auto *SI = dyn_cast<SelectInst>(P)) {
+      Work.push_back(SI->getTrueValue());
+      Work.push_back(SI->getFalseValue());
+      continue;
+    }
+    if (const auto *PN = dyn_cast<PHINode>(P)) {
+      append_range(Work, PN->incoming_values());
+      continue;
+    }
+    const GlobalVariable *G = counterObject(P);
     if (!G)
       return false;
     if (!is_contained(Found, G))
       Found.push_back(G);
-  }
-  if (Found.empty())
+  } while (!Work.empty());
+  if (Found.empty()) // a phi of nothing but itself
     return false;
   Globals.append(Found.begin(), Found.end());
   return true;

@@ -202,9 +202,8 @@ bpfcov::findCodegenProblems(Module &M, const Assembly *Known) {
 }
 
 void bpfcov::reportCodegenProblem(const CodegenProblem &P) {
-  if (P.Kind == CodegenProblem::DeepStack)
-    reportError("function '" + P.Function + "' " + describeCodegenProblem(P) +
-                ": move large stack variables into a per-CPU array map");
+  assert(P.Kind == CodegenProblem::LongJump &&
+         "a stack over the limit is llc's to report");
   reportError("function '" + P.Function + "' " + describeCodegenProblem(P) +
               "; llc would write it wrapped and the verifier reject it "
               "('jump out of range'): make the function smaller (less "

@@ -208,6 +208,9 @@ static bool mayPinAddresses(const Function &F) {
 /// Computes the counter addresses of \p F in each block that uses them,
 /// and again after each call.
 static void pinAddressesIn(Function &F) {
+  // A phi's address, at the end of the incoming block: once per block and
+  // address, shared by every phi that takes it from there.
+  DenseMap<std::pair<BasicBlock *, Constant *>, Value *> In;
   for (BasicBlock &BB : F) {
     DenseMap<Constant *, Value *> Addr;
     for (Instruction &I : make_early_inc_range(BB)) {
@@ -216,8 +219,6 @@ static void pinAddressesIn(Function &F) {
         continue;
       }
       if (auto *PN = dyn_cast<PHINode>(&I)) {
-        // At the end of the incoming block, once per block and address.
-        DenseMap<std::pair<BasicBlock *, Constant *>, Value *> In;
         for (unsigned K = 0; K < PN->getNumIncomingValues(); ++K) {
           auto *C = dyn_cast<Constant>(PN->getIncomingValue(K));
           if (!C || !counterGlobal(C))
