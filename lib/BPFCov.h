@@ -45,8 +45,12 @@
 // other memory accesses exclude, and EarlyCSE, GVN and SimplifyCFG run again;
 // a loop's invariant null check that a counter update kept in the loop is
 // unswitched (lib/CleanUp.cpp): the verifier sees the checks and uses of the
-// plain build, and the atomic adds of one counter in a stretch without calls
-// become one add (lib/MergeCounterAdds.cpp); a global function's ignored
+// plain build; the updates of a stretch without calls move to its top, a
+// counter's plain updates there as one (lib/GatherCounterUpdates.cpp), and
+// the atomic adds of one counter in a stretch become one add
+// (lib/MergeCounterAdds.cpp); with per-CPU counters, the functions of a call
+// chain over the stack limit use row 0 where that takes less stack
+// (lib/SharedRows.cpp); a global function's ignored
 // argument gets a defined value, the verifier checking it against the BTF
 // (lib/GlobalCallArgs.cpp). Last, a module big enough to need it is compiled once more to
 // check that no BPF jump exceeds its 16-bit offset and no function the
