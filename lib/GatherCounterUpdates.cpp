@@ -31,7 +31,8 @@
 //     sum and one store, when every access to that counter in the stretch
 //     is part of them (GVN leaves `load; store +1; store +2` after unrolling).
 //   A counter that the stretch touches any other way (a counter read, an
-//   address that is not a constant offset) keeps its updates where they are.
+//   address that is not a constant offset) keeps its updates where they are,
+//   and so do the functions that call helpers or subprograms (below).
 //
 // USAGE: called by the bpf-cov pass on the loadable object's module, after
 //   the clean-ups (lib/CleanUp.cpp) and before the adds are merged
@@ -44,6 +45,7 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -257,11 +259,26 @@ bool StretchGatherer::gather(Instruction *Top, BasicBlock::iterator Begin,
   return Changed;
 }
 
+/// True if \p I is the bpf_get_smp_processor_id() call of a per-CPU row
+/// (lib/BPFCov.cpp STEP 7): at the entry, before any update.
+static bool isPerCpuRowCall(const Instruction &I) {
+  return I.hasOneUse() && cast<Instruction>(*I.user_begin())->getMetadata(PerCpuRowMD);
+}
+
 bool bpfcov::gatherCounterUpdates(Module &M) {
   if (!GatherUpdatesOpt)
     return false;
   bool Changed = false;
-  for (Function &F : M)
+  for (Function &F : M) {
+    // Only in functions without calls: across helper calls llc keeps values
+    // in r6-r9 or on the stack, and moving the updates moved its spills. In
+    // test_usdt's bpf_usdt_arg, a bounded index was then reloaded from a
+    // 32-bit spill, unbounded, and 6.1 rejected the program ("R9 unbounded
+    // memory access"). STEP 20d handles the stack of functions that call.
+    if (any_of(instructions(F), [](const Instruction &I) {
+          return isRealCall(I) && !isPerCpuRowCall(I);
+        }))
+      continue;
     for (BasicBlock &BB : F) {
       // Stretches: from the block's top (after its allocas) or a call, to
       // the next call or the terminator.
@@ -284,5 +301,6 @@ bool bpfcov::gatherCounterUpdates(Module &M) {
         Begin = std::next(End);
       }
     }
+  }
   return Changed;
 }
