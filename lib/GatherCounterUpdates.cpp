@@ -134,9 +134,10 @@ bool StretchGatherer::makeAvailable(
 }
 
 bool StretchGatherer::rewritePlain(PlainCounter &C, Instruction *Top) {
-  // The first access reads the count the stretch starts with, every later
-  // one is a store of it plus constants (volatile both: lib/CleanUp.cpp) (`add` chains, InstCombine puts the
-  // constant second), and nothing else uses the load or its adds.
+  // The first access reads the count the stretch starts with, and every
+  // later one stores it plus constants: chains of `add` with the constant
+  // second, as InstCombine leaves them. Nothing else uses the load or its
+  // adds. Both may be volatile (lib/CleanUp.cpp makes plain counters so).
   auto *First = dyn_cast<LoadInst>(C.Accesses.front());
   if (!First || First->isAtomic() || !First->getType()->isIntegerTy())
     return false;
@@ -234,10 +235,13 @@ bool StretchGatherer::gather(Instruction *Top, BasicBlock::iterator Begin,
     Kept.insert(Globals.begin(), Globals.end());
   }
   // Atomic adds and plain updates of one global do not mix.
-  for (AtomicRMWInst *RMW : Adds)
+  for (AtomicRMWInst *RMW : Adds) {
+    SmallVector<const GlobalVariable *, 2> Globals;
+    counterGlobals(RMW->getPointerOperand(), Globals);
     for (const auto &P : Plain)
-      if (counterGlobal(RMW->getPointerOperand()) == P.first.first)
+      if (is_contained(Globals, P.first.first))
         Kept.insert(P.first.first);
+  }
   bool Changed = false;
   for (AtomicRMWInst *RMW : Adds) {
     SmallVector<const GlobalVariable *, 2> Globals;

@@ -136,7 +136,8 @@ onDeepChains(const Module &M, const StringMap<uint64_t> &Depths) {
     for (const Function *G : Callees.lookup(F))
       Below = std::max(Below, Chain(G));
     OnChain.erase(F);
-    uint64_t Frame = stackUnits(std::max<uint64_t>(Depths.lookup(F->getName()), 1)) * 32;
+    uint64_t Depth = std::max<uint64_t>(Depths.lookup(F->getName()), 1);
+    uint64_t Frame = stackUnits(Depth) * 32;
     return Deepest[F] = Frame + Below;
   };
   SmallPtrSet<const Function *, 8> Deep;
