@@ -15,6 +15,7 @@
 #include <cinttypes>
 #include <cstring>
 #include <nettle/md5.h>
+#include <map>
 #include <set>
 #include <zlib.h>
 
@@ -184,6 +185,12 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
     return -EINVAL;
   }
   size_t NumRecords = Profd.size() / DataRecordSize;
+  // Twin counters (Names.h): each twin's index in In.Counters and the profc
+  // byte offset of the counter it shares; every counter's index by offset.
+  const bool HasTwins =
+      !In.ByteCounters && (In.Flags & CovMapFlagTwinCounters);
+  std::vector<std::pair<size_t, uint64_t>> Twins;
+  std::map<uint64_t, size_t> IndexAt;
   for (size_t R = 0; R < NumRecords; ++R) {
     auto Field = [&](DataField F) {
       return loadU64(Profd, R * DataRecordSize + F * 8);
@@ -242,6 +249,13 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
     for (uint64_t I = 0; In.ByteCounters && I < Fn.NumCounters; ++I)
       In.Counters.push_back(Profc[CountersOff + I] == 0 ? 1 : 0);
     for (uint64_t I = 0; !In.ByteCounters && I < Fn.NumCounters; ++I) {
+      uint64_t Word = loadU64(Profc, CountersOff + I * 8);
+      IndexAt[CountersOff + I * 8] = In.Counters.size();
+      if (HasTwins && isTwinCounterWord(Word)) {
+        Twins.push_back({In.Counters.size(), Word & ~TwinCounterTagMask});
+        In.Counters.push_back(0);
+        continue;
+      }
       uint64_t Sum = 0;
       for (uint64_t Row = 0; Row < Rows; ++Row)
         Sum += loadU64(Profc, CountersOff + (Row * Stride + I) * 8);
@@ -251,6 +265,21 @@ int parseCoverageMaps(const std::string &Profc, const std::string &Profd,
     In.Bitmap.insert(In.Bitmap.end(), Profc.begin() + BitmapOff,
                      Profc.begin() + BitmapOff + Fn.NumBitmapBytes);
     In.Functions.push_back(Fn);
+  }
+
+  // A twin's count is the count of the counter it shares.
+  for (auto [Index, Target] : Twins) {
+    auto It = IndexAt.find(Target);
+    if (It == IndexAt.end() || isTwinCounterWord(loadU64(Profc, Target))) {
+      Err = strFormat("counter %zu shares the count of the counter at byte "
+                      "%" PRIu64 " of profc, which is %s: the counters map is "
+                      "damaged or belongs to another object",
+                      Index, Target,
+                      It == IndexAt.end() ? "no record's counter"
+                                          : "a twin itself");
+      return -EINVAL;
+    }
+    In.Counters[Index] = In.Counters[It->second];
   }
 
   // STEP 3: the names blob goes into the profile verbatim, once every

@@ -3,7 +3,8 @@
 # `cmake --install`. Provides bpfcov_add_bpf_object() (BPFObject.cmake) and
 #   BPFCOV_PLUGIN       <prefix>/lib/libBPFCov.so
 #   BPFCOV_EXECUTABLE   <prefix>/bin/bpfcov
-#   BPFCOV_INCLUDE_DIR  <prefix>/include (bpfcov/Names.h, bpfcov/libbpfcov.h)
+#   BPFCOV_INCLUDE_DIR  <prefix>/include (bpfcov/Names.h, bpfcov/counters.h,
+#                       bpfcov/libbpfcov.h)
 # the targets BPFCov::libbpfcov and BPFCov::libbpfcov_static (libbpfcov), and
 # bpfcov_add_test() / bpfcov_add_coverage_report() (BPFCovTest.cmake).
 get_filename_component(_bpfcov_prefix "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)

@@ -200,6 +200,8 @@ private:
   void replayLoadableRun();
   /// Each counters and bitmap global, with its function's record.
   CounterOwners getCounterOwners() const;
+  /// Each record's counters global and its byte offset in .data.profc.
+  CounterOffsets counterOffsets() const;
 
   // Helpers of the steps.
 
@@ -441,6 +443,8 @@ bool BPFCovRewriter::run() {
   if (cleanUpCounterUpdates(M) &&         // STEP 16 (CleanUp.cpp)
       ByteCounters)
     hoistByteCounterStores(M);            // STEP 17 (ByteCounters.cpp)
+  if (!ByteCounters && !isBssCountersEnabled())
+    shareTwinCounters(M, counterOffsets()); // STEP 17a (TwinCounters.cpp)
   gatherCounterUpdates(M);                // STEP 17b (GatherCounterUpdates.cpp)
   mergeCounterAdds(M);                    // STEP 18 (MergeCounterAdds.cpp)
   defineGlobalCallArgs(M);                // STEP 19 (GlobalCallArgs.cpp)
@@ -562,6 +566,13 @@ void BPFCovRewriter::replayLoadableRun() {
   Loadable.Quiet = true;
   Loadable.run();
   NotInstrumented = std::move(Loadable.NotInstrumented);
+}
+
+CounterOffsets BPFCovRewriter::counterOffsets() const {
+  CounterOffsets Offsets;
+  for (const FunctionRecord &R : Records)
+    Offsets[R.Counters] = R.CountersOffset;
+  return Offsets;
 }
 
 CounterOwners BPFCovRewriter::getCounterOwners() const {

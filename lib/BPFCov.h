@@ -45,7 +45,9 @@
 // other memory accesses exclude, and EarlyCSE, GVN and SimplifyCFG run again;
 // a loop's invariant null check that a counter update kept in the loop is
 // unswitched (lib/CleanUp.cpp): the verifier sees the checks and uses of the
-// plain build; the updates of a stretch without calls move to its top, a
+// plain build; counters updated alike everywhere keep one update, the
+// others' start value naming it (lib/TwinCounters.cpp); the updates of a
+// stretch without calls move to its top, a
 // counter's plain updates there as one (lib/GatherCounterUpdates.cpp), and
 // the atomic adds of one counter in a stretch become one add
 // (lib/MergeCounterAdds.cpp); with per-CPU counters, the functions of a call
@@ -169,12 +171,16 @@ inline constexpr const char *PerCpuRowMD = "bpfcov.row";
 
 /// A function llc would emit broken or refuse (lib/CodegenCheck.cpp): a
 /// jump beyond the 16-bit offset of a BPF jump (its longest, in instruction
-/// slots), or a stack deeper than a BPF function may use (its depth in
-/// bytes, when llc wrote one).
+/// slots, with what the verifier's inlined helpers add), or a stack deeper
+/// than a BPF function may use (its depth in bytes, when llc wrote one).
 struct CodegenProblem {
   enum KindTy { LongJump, DeepStack } Kind;
   std::string Function;
   int64_t Amount;
+  /// LongJump: the slots of Amount the verifier's rewrites add (inlined
+  /// helpers, checked divisions); when Amount - Growth is in range, llc
+  /// emits the jump right and only the verifier could not patch it.
+  int64_t Growth = 0;
 };
 
 /// True when a function of \p M may be big enough to need a long jump (an
@@ -192,6 +198,10 @@ std::vector<CodegenProblem> findCodegenProblems(llvm::Module &M,
 /// "needs a jump of <Offset> instructions, beyond the ... offset", or
 /// "needs <N> bytes of stack with its counters, beyond the 512 ...".
 std::string describeCodegenProblem(const CodegenProblem &P);
+
+/// True when llc itself would write \p P's jump wrapped: out of range
+/// without what the verifier adds (lib/CodegenCheck.cpp).
+bool isOutOfRangeForLLC(const CodegenProblem &P);
 
 /// Fails with the error that names \p P's function, its long jump and the
 /// ways out (lib/CodegenCheck.cpp). A stack over the limit is never
@@ -278,10 +288,34 @@ bool isCounterPointer(const llvm::Value *V);
 /// (lib/CleanUp.cpp).
 const llvm::Value *getAccessPointer(const llvm::Instruction &I);
 
+/// The pointer of \p I when it accesses counters or MC/DC bitmaps (a load,
+/// store or atomic of a pointer counterGlobals() knows), with their globals
+/// added to \p Globals; else null (lib/CleanUp.cpp).
+const llvm::Value *
+getCounterAccess(const llvm::Instruction &I,
+                 llvm::SmallVectorImpl<const llvm::GlobalVariable *> &Globals);
+
 /// Whether \p I is a call in the BPF code, which ends a stretch of a block
 /// whose counter updates may merge or move: a tail call or a helper that
 /// does not return leaves the rest unexecuted (lib/MergeCounterAdds.cpp).
 bool endsStretch(const llvm::Instruction &I);
+
+/// The byte offset in .data.profc of each record's counters global.
+using CounterOffsets =
+    llvm::DenseMap<const llvm::GlobalVariable *, uint64_t>;
+
+/// Counters whose updates are always alike (the same call-free stretches,
+/// the same amounts) keep one update: the others, twins, lose theirs and
+/// their start value names the counter they share (TwinCounterTag,
+/// bpfcov/Names.h), whose count gen gives them (lib/TwinCounters.cpp).
+/// Returns true when \p M changed.
+bool shareTwinCounters(llvm::Module &M, const CounterOffsets &Offsets);
+
+/// Adds to \p Globals each counters global with a twin of a counter in
+/// \p Globals: the twin's count came from those updates
+/// (lib/TwinCounters.cpp).
+void addTwinGlobals(const llvm::Module &M,
+                    llvm::SmallVectorImpl<const llvm::GlobalVariable *> &Globals);
 
 /// Moves the counter updates of each call-free stretch of a block to its top,
 /// a counter's plain updates there as one (lib/GatherCounterUpdates.cpp);

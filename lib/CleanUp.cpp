@@ -136,6 +136,13 @@ const Value *bpfcov::getAccessPointer(const Instruction &I) {
   return nullptr;
 }
 
+const Value *
+bpfcov::getCounterAccess(const Instruction &I,
+                         SmallVectorImpl<const GlobalVariable *> &Globals) {
+  const Value *Ptr = getAccessPointer(I);
+  return Ptr && counterGlobals(Ptr, Globals) ? Ptr : nullptr;
+}
+
 /// Tags the memory accesses of \p F; returns true if it has counter updates.
 static bool tagAccesses(Function &F, MDNode *CounterScope) {
   SmallVector<Instruction *, 64> Others;

@@ -214,11 +214,9 @@ bool StretchGatherer::gather(Instruction *Top, BasicBlock::iterator Begin,
   MapVector<CounterKey, PlainCounter> Plain;
   SmallPtrSet<const GlobalVariable *, 4> Kept;
   for (Instruction &I : make_range(Begin, End)) {
-    if (!I.mayReadOrWriteMemory())
-      continue;
-    const Value *Ptr = getAccessPointer(I);
     SmallVector<const GlobalVariable *, 2> Globals;
-    if (!Ptr || !counterGlobals(Ptr, Globals))
+    const Value *Ptr = getCounterAccess(I, Globals);
+    if (!Ptr)
       continue;
     auto *RMW = dyn_cast<AtomicRMWInst>(&I);
     if (RMW && RMW->getOperation() == AtomicRMWInst::Add &&

@@ -121,22 +121,26 @@ static bool dropCounterUpdates(Function &F, const CounterOwners &Owners,
                                const Twine &Reason,
                                std::vector<NotInstrumentedFunction> &List) {
   SmallVector<Instruction *, 32> Accesses;
-  SmallVector<const CounterOwner *, 8> Touched;
-  DenseSet<const GlobalVariable *> Seen;
+  SmallVector<const GlobalVariable *, 8> TouchedGlobals;
   for (Instruction &I : instructions(F)) {
-    const Value *Ptr = getAccessPointer(I);
     SmallVector<const GlobalVariable *, 2> Globals;
-    if (!Ptr || !counterGlobals(Ptr, Globals))
+    if (!getCounterAccess(I, Globals))
       continue;
     Accesses.push_back(&I);
-    for (const GlobalVariable *GV : Globals) {
-      auto It = Owners.find(GV);
-      if (It != Owners.end() && Seen.insert(GV).second)
-        Touched.push_back(&It->second);
-    }
+    for (const GlobalVariable *GV : Globals)
+      if (!is_contained(TouchedGlobals, GV))
+        TouchedGlobals.push_back(GV);
   }
   if (Accesses.empty())
     return false;
+  // A twin's count came from these updates too (lib/TwinCounters.cpp).
+  addTwinGlobals(*F.getParent(), TouchedGlobals);
+  SmallVector<const CounterOwner *, 8> Touched;
+  for (const GlobalVariable *GV : TouchedGlobals) {
+    auto It = Owners.find(GV);
+    if (It != Owners.end())
+      Touched.push_back(&It->second);
+  }
   // The function's own record first, with the reason; then its inlined
   // callees'.
   Module &M = *F.getParent();
@@ -191,8 +195,10 @@ void bpfcov::dropUncompilableFunctions(
     std::vector<NotInstrumentedFunction> &List, std::optional<Assembly> Known) {
   // Each round drops the functions llc would emit broken or refuse, and
   // checks again: a function still out of range without counters fails the
-  // build; one still over the stack is llc's to report. The first round
-  // may know the module's assembly already (STEP 20d made it).
+  // build; one still over the stack is llc's to report, and one out of
+  // range only once the verifier inlines its helpers is the verifier's (the
+  // plain build fails the same way). The first round may know the module's
+  // assembly already (STEP 20d made it).
   for (;;) {
     std::vector<CodegenProblem> Problems =
         findCodegenProblems(M, Known ? &*Known : nullptr);
@@ -203,7 +209,7 @@ void bpfcov::dropUncompilableFunctions(
       if (JumpFallbackOpt && F &&
           dropCounterUpdates(*F, Owners, describeCodegenProblem(P), List))
         Dropped = true;
-      else if (P.Kind == CodegenProblem::LongJump)
+      else if (isOutOfRangeForLLC(P))
         reportCodegenProblem(P);
     }
     if (!Dropped)

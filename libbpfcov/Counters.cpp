@@ -16,9 +16,18 @@
 
 namespace bpfcov {
 
-int resetValue(size_t ProfcSize, const std::string &Profd, uint64_t Flags,
-               std::string &Out, std::string &Err) {
+int resetValue(const std::string &Profc, const std::string &Profd,
+               uint64_t Flags, std::string &Out, std::string &Err) {
+  size_t ProfcSize = Profc.size();
   Out.assign(ProfcSize, '\0');
+  // Twins keep their words: the program never writes them (Names.h).
+  if ((Flags & CovMapFlagTwinCounters) && !(Flags & CovMapFlagByteCounters))
+    for (size_t Off = 0; Off + 8 <= ProfcSize; Off += 8) {
+      uint64_t Word;
+      std::memcpy(&Word, Profc.data() + Off, 8);
+      if (isTwinCounterWord(Word))
+        std::memcpy(Out.data() + Off, &Word, 8);
+    }
   if (!(Flags & CovMapFlagByteCounters))
     return 0;
   if (Profd.size() % DataRecordSize) {

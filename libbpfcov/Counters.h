@@ -21,13 +21,14 @@
 
 namespace bpfcov {
 
-/// The value of profc (\p ProfcSize bytes) with every counter at its start
-/// value: 0, or 0xFF ("not hit") for bool counters (CovMapFlagByteCounters in
-/// \p Flags), whose byte ranges come from the records of \p Profd; MC/DC
-/// bitmaps and padding 0. Returns 0, or -EINVAL with \p Err when a record's
-/// counters lie outside profc.
-int resetValue(size_t ProfcSize, const std::string &Profd, uint64_t Flags,
-               std::string &Out, std::string &Err);
+/// The value of profc (the size of \p Profc, its value as read) with every
+/// counter at its start value: 0, or 0xFF ("not hit") for bool counters
+/// (CovMapFlagByteCounters in \p Flags), whose byte ranges come from the
+/// records of \p Profd; a twin's word (CovMapFlagTwinCounters) as in
+/// \p Profc; MC/DC bitmaps and padding 0. Returns 0, or -EINVAL with \p Err
+/// when a record's counters lie outside profc.
+int resetValue(const std::string &Profc, const std::string &Profd,
+               uint64_t Flags, std::string &Out, std::string &Err);
 
 /// Adds the snapshot \p From into \p Into (same object: same records):
 /// counters summed (wrapping, like the kernel's), bool counters and bitmap

@@ -200,9 +200,10 @@ int bpfcov_reset(struct bpfcov_ctx *Cov) {
   if (!Cov)
     return fail(EINVAL, "no handle: call bpfcov_open first");
   // The start values depend on profd's records and covmap's flags (read at
-  // open) and on profc's size: all three are fixed at load.
+  // open), on profc's size and on its twins' words (Names.h), which the
+  // program never writes: all are fixed at load.
   std::string Value, Why;
-  if (resetValue(Cov->Values[0].size(), Cov->Values[1], Cov->Snapshot.Flags,
+  if (resetValue(Cov->Values[0], Cov->Values[1], Cov->Snapshot.Flags,
                  Value, Why))
     return fail(EINVAL, "cannot reset the counters: " + Why);
   uint32_t Key = 0;

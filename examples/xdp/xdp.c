@@ -14,6 +14,9 @@
 #include "packets.h"
 #include "xdp.h"
 #include "xdp.skel.h"
+#ifdef BPFCOV_INSTRUMENTED
+#include <bpfcov/counters.h>
+#endif
 
 struct frame {
 	const char *name;
@@ -102,7 +105,8 @@ int main(int argc, char **argv)
 	example_expect("frames from 10.0.0.7", value, want_src7);
 #ifdef BPFCOV_INSTRUMENTED
 	/* The instrumented skeleton maps the coverage counters (.data.profc). */
-	example_expect("xdp_firewall entry counter", skel->data_profc->__profc_xdp_firewall[0],
+	example_expect("xdp_firewall entry counter",
+		       bpfcov_counter(skel->data_profc, &skel->data_profc->__profc_xdp_firewall[0]),
 		       runs);
 #endif
 	ret = example_finish();

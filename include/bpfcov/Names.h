@@ -17,6 +17,7 @@
 #define BPFCOV_NAMES_H
 
 #include "bpfcov/Sections.h"
+#include "bpfcov/counters.h"
 
 #include <cstdint>
 
@@ -154,6 +155,21 @@ inline constexpr uint64_t CovMapFlagByteCounters = 8;
 /// if the pass's counters and bitmaps were alone and contiguous (each
 /// 8-aligned, counters in record order, then bitmaps in record order).
 inline constexpr uint64_t CovMapFlagBssCounters = 16;
+/// Twin counters (lib/TwinCounters.cpp): a counter whose updates were
+/// always those of another, in the same stretches by the same amounts, lost
+/// them; its start value (row 0 of per-CPU counters) is a TwinCounterTag
+/// word naming that other counter, and gen gives it that counter's count.
+/// Never with bool or .bss counters.
+inline constexpr uint64_t CovMapFlagTwinCounters = 32;
+/// A twin's word: the tag in the top 16 bits, in the low 48 the byte offset
+/// in profc of the counter it shares (row 0 of per-CPU counters). The
+/// program never writes it; no count reaches 2^63 (bpfcov/counters.h, for
+/// loaders in C too).
+inline constexpr uint64_t TwinCounterTag = BPFCOV_TWIN_COUNTER_TAG;
+inline constexpr uint64_t TwinCounterTagMask = BPFCOV_TWIN_COUNTER_TAG_MASK;
+inline constexpr bool isTwinCounterWord(uint64_t Word) {
+  return (Word & TwinCounterTagMask) == TwinCounterTag;
+}
 inline constexpr uint64_t MaxPerCpuRows = 4096;
 /// Per-CPU rows hold a multiple of this many u64 (64 bytes).
 inline constexpr uint64_t PerCpuRowAlign = 8;

@@ -55,7 +55,24 @@ ProfRawInput input(std::vector<uint64_t> Counters, std::vector<uint8_t> Bitmap,
 TEST(LibBpfCovReset, CountersZeroed) {
   std::string Out, Err;
   ASSERT_EQ(
-      resetValue(24, profd({{0, 2}, {16, 1}}), CovMapFlagAtomic, Out, Err), 0);
+      resetValue(std::string(24, '\x07'), profd({{0, 2}, {16, 1}}),
+                 CovMapFlagAtomic, Out, Err),
+      0);
+  EXPECT_EQ(Out, std::string(24, '\0'));
+}
+
+TEST(LibBpfCovReset, TwinsKeepTheirWords) {
+  // Counters 0 and 2 count; counter 1 is the twin of counter 0 (byte 0).
+  uint64_t Now[3] = {5, TwinCounterTag | 0, 5};
+  std::string Profc(reinterpret_cast<const char *>(Now), sizeof(Now));
+  std::string Out, Err;
+  ASSERT_EQ(resetValue(Profc, profd({{0, 3}}),
+                       CovMapFlagAtomic | CovMapFlagTwinCounters, Out, Err),
+            0);
+  uint64_t Want[3] = {0, TwinCounterTag | 0, 0};
+  EXPECT_EQ(Out, std::string(reinterpret_cast<const char *>(Want), 24));
+  // Without the flag a word is a count, whatever its bits.
+  ASSERT_EQ(resetValue(Profc, profd({{0, 3}}), CovMapFlagAtomic, Out, Err), 0);
   EXPECT_EQ(Out, std::string(24, '\0'));
 }
 
@@ -63,7 +80,8 @@ TEST(LibBpfCovReset, BoolCountersNotHit) {
   // Two functions: 3 counter bytes at 0, 2 at 8; a bitmap byte at 16.
   std::string Out, Err;
   ASSERT_EQ(
-      resetValue(24, profd({{0, 3}, {8, 2}}), CovMapFlagByteCounters, Out, Err),
+      resetValue(std::string(24, '\0'), profd({{0, 3}, {8, 2}}),
+                 CovMapFlagByteCounters, Out, Err),
       0);
   std::string Want(24, '\0');
   Want.replace(0, 3, "\xff\xff\xff");
@@ -73,11 +91,14 @@ TEST(LibBpfCovReset, BoolCountersNotHit) {
 
 TEST(LibBpfCovReset, RecordOutsideProfc) {
   std::string Out, Err;
-  EXPECT_EQ(resetValue(8, profd({{4, 5}}), CovMapFlagByteCounters, Out, Err),
+  EXPECT_EQ(resetValue(std::string(8, '\0'), profd({{4, 5}}),
+                       CovMapFlagByteCounters, Out, Err),
             -EINVAL);
   EXPECT_EQ(Err, "counters of function 0 (5 at byte 4) lie outside profc (8 "
                  "bytes)");
-  EXPECT_EQ(resetValue(8, "short", CovMapFlagByteCounters, Out, Err), -EINVAL);
+  EXPECT_EQ(resetValue(std::string(8, '\0'), "short", CovMapFlagByteCounters,
+                       Out, Err),
+            -EINVAL);
   EXPECT_EQ(Err, "profd is 5 bytes, not a multiple of the 48-byte record");
 }
 

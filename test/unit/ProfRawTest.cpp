@@ -648,6 +648,48 @@ TEST(ProfRawParse, SumsPerCpuRows) {
             Err);
 }
 
+TEST(ProfRawParse, TwinsShareCounts) {
+  // alpha's third counter (byte 24) shares beta's (byte 0): 42.
+  Maps M = sampleMaps(8);
+  putU64(M.Profc, 24, TwinCounterTag | 0);
+  putU64(M.CovMap, CovMapFieldOffset[CF_Flags],
+         CovMapFlagAtomic | CovMapFlagTwinCounters);
+  ProfRawInput In;
+  std::string Err;
+  ASSERT_EQ(0, parse(M, In, Err)) << Err;
+  EXPECT_EQ((std::vector<uint64_t>{5, 2, 42, 42}), In.Counters);
+  // Without the flag the word is a count.
+  putU64(M.CovMap, CovMapFieldOffset[CF_Flags], CovMapFlagAtomic);
+  ASSERT_EQ(0, parse(M, In, Err)) << Err;
+  EXPECT_EQ(TwinCounterTag, In.Counters[2]);
+  putU64(M.CovMap, CovMapFieldOffset[CF_Flags],
+         CovMapFlagAtomic | CovMapFlagTwinCounters);
+  // A word naming no counter, or a twin.
+  putU64(M.Profc, 24, TwinCounterTag | 4);
+  EXPECT_EQ(-EINVAL, parse(M, In, Err));
+  EXPECT_EQ("counter 2 shares the count of the counter at byte 4 of profc, "
+            "which is no record's counter: the counters map is damaged or "
+            "belongs to another object",
+            Err);
+  putU64(M.Profc, 8, TwinCounterTag | 0);
+  putU64(M.Profc, 24, TwinCounterTag | 8);
+  EXPECT_EQ(-EINVAL, parse(M, In, Err));
+  EXPECT_EQ("counter 2 shares the count of the counter at byte 8 of profc, "
+            "which is a twin itself: the counters map is damaged or belongs "
+            "to another object",
+            Err);
+  // Per-CPU rows: the word is in row 0; the twin gets the sum of the rows.
+  M = perCpuMaps();
+  putU64(M.Profc, 16, TwinCounterTag | 256);
+  for (uint64_t Row = 1; Row < 4; ++Row)
+    putU64(M.Profc, Row * 64 + 16, 0);
+  putU64(M.CovMap, CovMapFieldOffset[CF_Flags],
+         CovMapFlagAtomic | CovMapFlagPerCpu | CovMapFlagTwinCounters |
+             (uint64_t(2) << CovMapFlagPerCpuRowsShift));
+  ASSERT_EQ(0, parse(M, In, Err)) << Err;
+  EXPECT_EQ((std::vector<uint64_t>{5, 2, 42, 42}), In.Counters);
+}
+
 TEST(ProfRawParse, NoFunctions) {
   Maps M = sampleMaps(8);
   M.Profd.clear();
