@@ -210,7 +210,10 @@ bool StretchGatherer::gather(Instruction *Top, BasicBlock::iterator Begin,
                              BasicBlock::iterator End) {
   // STEP 17b: sort the stretch's counter accesses out. A counter touched
   // in any way this step does not know keeps everything of its global.
-  SmallVector<AtomicRMWInst *, 8> Adds;
+  // Each atomic add, with the globals its pointer may point into.
+  SmallVector<std::pair<AtomicRMWInst *, SmallVector<const GlobalVariable *, 2>>,
+              8>
+      Adds;
   MapVector<CounterKey, PlainCounter> Plain;
   SmallPtrSet<const GlobalVariable *, 4> Kept;
   for (Instruction &I : make_range(Begin, End)) {
@@ -222,7 +225,7 @@ bool StretchGatherer::gather(Instruction *Top, BasicBlock::iterator Begin,
     if (RMW && RMW->getOperation() == AtomicRMWInst::Add &&
         RMW->use_empty() && !RMW->isVolatile() &&
         isa<ConstantInt>(RMW->getValOperand())) {
-      Adds.push_back(RMW);
+      Adds.push_back({RMW, Globals});
       continue;
     }
     std::optional<CounterKey> Key = keyOf(Ptr);
@@ -233,17 +236,12 @@ bool StretchGatherer::gather(Instruction *Top, BasicBlock::iterator Begin,
     Kept.insert(Globals.begin(), Globals.end());
   }
   // Atomic adds and plain updates of one global do not mix.
-  for (AtomicRMWInst *RMW : Adds) {
-    SmallVector<const GlobalVariable *, 2> Globals;
-    counterGlobals(RMW->getPointerOperand(), Globals);
+  for (const auto &[RMW, Globals] : Adds)
     for (const auto &P : Plain)
       if (is_contained(Globals, P.first.first))
         Kept.insert(P.first.first);
-  }
   bool Changed = false;
-  for (AtomicRMWInst *RMW : Adds) {
-    SmallVector<const GlobalVariable *, 2> Globals;
-    counterGlobals(RMW->getPointerOperand(), Globals);
+  for (auto &[RMW, Globals] : Adds) {
     if (any_of(Globals, [&](const GlobalVariable *G) { return Kept.count(G); }))
       continue;
     SmallVector<Instruction *, 4> Moves;

@@ -304,33 +304,18 @@ bool TwinFinder::run() {
     };
     GV->setInitializer(Set(Init, 0));
     Pairs.insert({GV, Into.first});
-    for (Instruction *I : Info.Accesses)
-      if (I->use_empty())
-        Erase.push_back(I);
+    Erase.append(Info.Accesses.begin(), Info.Accesses.end());
     ++NumTwinCounters;
   }
   if (Pairs.empty())
     return false;
-  // The stores and atomic adds go, and with them what only fed them: a
-  // plain update's add chain and load, a per-CPU row's address.
-  for (Instruction *I : Erase) {
-    SmallVector<Instruction *, 4> Ops;
-    for (Value *Op : I->operands())
-      if (auto *OI = dyn_cast<Instruction>(Op))
-        Ops.push_back(OI);
-    I->eraseFromParent();
-    while (!Ops.empty()) {
-      Instruction *OI = Ops.pop_back_val();
-      if (!OI->use_empty() || !(isa<LoadInst>(OI) || isa<BinaryOperator>(OI) ||
-                                isa<GetElementPtrInst>(OI) ||
-                                isa<CastInst>(OI)))
-        continue;
-      for (Value *Op : OI->operands())
-        if (auto *OOI = dyn_cast<Instruction>(Op))
-          Ops.push_back(OOI);
-      OI->eraseFromParent();
-    }
-  }
+  // The twins' accesses go, and with them what only fed them: a plain
+  // update's add chain, a per-CPU row's address. Its load only fed its own
+  // stores, as in lib/NotInstrumented.cpp.
+  for (Instruction *I : Erase)
+    if (!I->use_empty())
+      I->replaceAllUsesWith(Constant::getNullValue(I->getType()));
+  eraseCounterAccesses(Erase);
   NamedMDNode *MD = M.getOrInsertNamedMetadata(TwinsMD);
   for (auto &P : Pairs) {
     Metadata *Ops[] = {ValueAsMetadata::get(P.first),
